@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jusoor.accounts.models import User
+from jusoor.accounts.roles import Role
+from jusoor.core.forms import BaseForm
+
+
+class MemberForm(BaseForm):
+    username = forms.CharField(label=_("Username of the person"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+    def clean_username(self) -> User:
+        username = self.cleaned_data["username"].strip()
+        user = User.objects.filter(username__iexact=username).first()
+        if user is None:
+            raise forms.ValidationError(_("No account has this username."))
+        return user
+
+
+class RoleForm(BaseForm):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class LanguageForm(BaseForm):
+    language = forms.ChoiceField(choices=[("ar", "العربية"), ("en", "English")])
+    next = forms.CharField(required=False)

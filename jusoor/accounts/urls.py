@@ -1,0 +1,17 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from jusoor.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("language/", views.set_language, name="set_language"),
+    path("workspace/organisations/<slug:slug>/", views.organisation_detail, name="organisation"),
+    path("workspace/organisations/<slug:slug>/members/add/", views.member_add, name="member_add"),
+    path("workspace/organisations/<slug:slug>/audit/", views.audit_log, name="audit_log"),
+    path("workspace/memberships/<int:pk>/role/", views.membership_role, name="membership_role"),
+]

@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jusoor.accounts.models import Organisation
+from jusoor.core.forms import BaseForm, BaseModelForm
+from jusoor.geo.models import AdminUnit, Level
+from jusoor.programmes.models import (
+    Dimension,
+    Indicator,
+    PeriodStatus,
+    Project,
+    ProjectOrganisation,
+    ReportingPeriod,
+    ResultNode,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ProjectForm(BaseModelForm):
+    governorates = forms.ModelMultipleChoiceField(
+        label=_("Governorates"), required=False,
+        queryset=AdminUnit.objects.filter(level=Level.GOVERNORATE),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Project
+        fields = ["title_ar", "title_en", "slug", "code", "summary_ar", "summary_en", "impact_ar",
+                  "impact_en", "start_date", "end_date", "status", "sector", "programme",
+                  "governorates", "is_public"]
+        widgets = {"start_date": DATE, "end_date": DATE,
+                   "summary_ar": forms.Textarea(attrs={"rows": 4, "dir": "rtl"}),
+                   "impact_ar": forms.Textarea(attrs={"rows": 3, "dir": "rtl"}),
+                   "summary_en": forms.Textarea(attrs={"rows": 4, "dir": "ltr"}),
+                   "impact_en": forms.Textarea(attrs={"rows": 3, "dir": "ltr"}),
+                   "title_ar": forms.TextInput(attrs={"dir": "rtl"}),
+                   "title_en": forms.TextInput(attrs={"dir": "ltr"})}
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end date is before the start date."))
+        return data
+
+
+class ParticipantForm(BaseModelForm):
+    organisation = forms.ModelChoiceField(label=_("Organisation"),
+                                          queryset=Organisation.objects.all())
+
+    class Meta:
+        model = ProjectOrganisation
+        fields = ["organisation", "role", "access_role"]
+
+
+class NodeForm(BaseModelForm):
+    class Meta:
+        model = ResultNode
+        fields = ["kind", "parent", "order", "title_ar", "title_en", "description_ar",
+                  "description_en"]
+        widgets = {"title_ar": forms.Textarea(attrs={"rows": 2, "dir": "rtl"}),
+                   "title_en": forms.Textarea(attrs={"rows": 2, "dir": "ltr"}),
+                   "description_ar": forms.Textarea(attrs={"rows": 3, "dir": "rtl"}),
+                   "description_en": forms.Textarea(attrs={"rows": 3, "dir": "ltr"})}
+
+    def __init__(self, *args, project: Project, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.instance.project = project
+        parents = project.nodes.exclude(kind="activity")
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents
+
+
+class IndicatorForm(BaseModelForm):
+    disaggregations = forms.MultipleChoiceField(
+        label=_("Disaggregated by"), required=False, choices=Dimension.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Indicator
+        fields = ["node", "code", "name_ar", "name_en", "definition_ar", "definition_en",
+                  "measure", "unit_ar", "unit_en", "counts_people", "baseline", "baseline_note",
+                  "disaggregations", "means_of_verification", "headline", "order"]
+        widgets = {"definition_ar": forms.Textarea(attrs={"rows": 2, "dir": "rtl"}),
+                   "definition_en": forms.Textarea(attrs={"rows": 2, "dir": "ltr"}),
+                   "means_of_verification": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, project: Project, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["node"].queryset = project.nodes.all()
+
+
+class PeriodForm(BaseModelForm):
+    class Meta:
+        model = ReportingPeriod
+        fields = ["label", "start_date", "end_date"]
+        widgets = {"start_date": DATE, "end_date": DATE}
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end date is before the start date."))
+        return data
+
+
+class FigureForm(BaseForm):
+    """A target or an actual value for one period."""
+
+    period = forms.ModelChoiceField(label=_("Reporting period"), queryset=ReportingPeriod.objects.none())
+    kind = forms.ChoiceField(label=_("Figure"), choices=[("target", _("Target")), ("actual", _("Actual"))])
+    dimension = forms.ChoiceField(label=_("Disaggregated by"), required=False,
+                                  choices=[("", _("Total"))] + list(Dimension.choices))
+    category = forms.CharField(label=_("Group"), required=False, max_length=40)
+    value = forms.DecimalField(label=_("Value"), max_digits=14, decimal_places=2)
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+    def __init__(self, *args, indicator: Indicator, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["period"].queryset = indicator.node.project.periods.all()
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        if data.get("kind") == "target" and data.get("dimension"):
+            self.add_error("dimension", _("Targets are set for the total only."))
+        return data
+
+
+class PeriodStatusForm(BaseForm):
+    status = forms.ChoiceField(choices=PeriodStatus.choices)
+
+
+class TargetAreaForm(BaseForm):
+    unit = forms.ModelChoiceField(
+        label=_("Area"), queryset=AdminUnit.objects.filter(level__gte=Level.DISTRICT),
+        to_field_name="pcode",
+        help_text=_("A district or sub-district, by p-code (for example IQG01Q03N03)."),
+        widget=forms.TextInput(attrs={"list": "units", "dir": "ltr"}),
+        error_messages={"invalid_choice": _("No district or sub-district has this p-code.")},
+    )

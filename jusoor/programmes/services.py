@@ -1,0 +1,221 @@
+"""Every change to projects and their results frameworks: validated, saved, audited."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from jusoor.accounts.models import User
+from jusoor.core import audit
+from jusoor.geo.models import AdminUnit, TargetArea
+from jusoor.programmes.models import (
+    PARENT_KIND,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    PeriodStatus,
+    Project,
+    ProjectOrganisation,
+    ReportingPeriod,
+    ResultNode,
+)
+
+
+def _fields(instance: Any) -> list[str]:
+    return [f.attname for f in instance._meta.concrete_fields if f.attname not in {"id"}]
+
+
+@transaction.atomic
+def save_model(actor: User | None, instance: Any, action: str, request=None) -> Any:  # type: ignore[no-untyped-def]
+    """Save a form's instance and audit what changed (creates record every field)."""
+    fields = _fields(instance)
+    before: dict[str, Any] = {}
+    if instance.pk:
+        old = type(instance).objects.filter(pk=instance.pk).values(*fields).first() or {}
+        before = old
+    created = instance.pk is None
+    instance.full_clean()
+    instance.save()
+    after = {name: getattr(instance, name) for name in fields}
+    audit.record(actor, f"{action}.{'create' if created else 'update'}", instance, request=request,
+                 changes=audit.changes(before, after))
+    return instance
+
+
+@transaction.atomic
+def save_project(actor: User, project: Project, governorates=None, request=None) -> Project:  # type: ignore[no-untyped-def]
+    if project.end_date and project.start_date and project.end_date < project.start_date:
+        raise ValidationError({"end_date": _("The end date is before the start date.")})
+    save_model(actor, project, "project", request)
+    if governorates is not None:
+        project.governorates.set(governorates)
+    return project
+
+
+@transaction.atomic
+def add_participant(actor: User, participation: ProjectOrganisation, request=None) -> ProjectOrganisation:  # type: ignore[no-untyped-def]
+    if ProjectOrganisation.objects.filter(
+        project=participation.project, organisation=participation.organisation,
+        role=participation.role,
+    ).exclude(pk=participation.pk).exists():
+        raise ValidationError(_("This organisation already has this role in the project."))
+    save_model(actor, participation, "project.participant", request)
+    if participation.access_role:
+        audit.record(actor, "project.share", participation.project, request=request,
+                     organisation=participation.project.owner,
+                     shared_with=participation.organisation.slug, role=participation.access_role)
+    return participation
+
+
+@transaction.atomic
+def remove_participant(actor: User, participation: ProjectOrganisation, request=None) -> None:  # type: ignore[no-untyped-def]
+    audit.record(actor, "project.participant.delete", participation, request=request,
+                 organisation=participation.project.owner,
+                 removed=participation.organisation.slug, role=participation.role,
+                 access_role=participation.access_role)
+    participation.delete()
+
+
+def _check_parent(node: ResultNode) -> None:
+    wanted = PARENT_KIND[node.kind]
+    parent = node.parent
+    if wanted is None and parent is not None:
+        raise ValidationError({"parent": _("An objective sits at the top of the framework.")})
+    if wanted is not None and (parent is None or parent.kind != wanted):
+        raise ValidationError({"parent": _("A %(kind)s must sit under a %(parent)s.") % {
+            "kind": node.get_kind_display().lower(),
+            "parent": ResultNode(kind=wanted).get_kind_display().lower(),
+        }})
+    if parent is not None and parent.project_id != node.project_id:
+        raise ValidationError({"parent": _("The parent belongs to another project.")})
+
+
+def renumber(project: Project) -> None:
+    """Codes follow sibling order: objectives 1, 2; results 1.1; activities 1.1.1."""
+    nodes = list(project.nodes.all().order_by("order", "id"))
+    children: dict[int | None, list[ResultNode]] = {}
+    for node in nodes:
+        children.setdefault(node.parent_id, []).append(node)
+
+    def walk(parent_id: int | None, prefix: str) -> None:
+        for position, node in enumerate(children.get(parent_id, []), start=1):
+            code = f"{prefix}{position}"
+            if node.code != code:
+                node.code = code
+                ResultNode.objects.filter(pk=node.pk).update(code=code)
+            walk(node.pk, f"{code}.")
+
+    walk(None, "")
+
+
+@transaction.atomic
+def save_node(actor: User, node: ResultNode, request=None) -> ResultNode:  # type: ignore[no-untyped-def]
+    _check_parent(node)
+    if not node.code:
+        node.code = "?"
+    save_model(actor, node, "framework.node", request)
+    renumber(node.project)
+    node.refresh_from_db(fields=["code"])
+    return node
+
+
+@transaction.atomic
+def delete_node(actor: User, node: ResultNode, request=None) -> None:  # type: ignore[no-untyped-def]
+    project = node.project
+    audit.record(actor, "framework.node.delete", node, request=request,
+                 code=node.code, title=node.title_ar)
+    node.delete()
+    renumber(project)
+
+
+@transaction.atomic
+def save_indicator(actor: User, indicator: Indicator, request=None) -> Indicator:  # type: ignore[no-untyped-def]
+    return save_model(actor, indicator, "indicator", request)
+
+
+def _require_open(period: ReportingPeriod) -> None:
+    if not period.is_open:
+        raise ValidationError(
+            {"period": _("The period “%(period)s” is %(status)s; its figures can no longer change.")
+             % {"period": period.label, "status": period.get_status_display().lower()}}
+        )
+
+
+@transaction.atomic
+def set_target(actor: User, indicator: Indicator, period: ReportingPeriod, value: Decimal,
+               request=None) -> IndicatorTarget:  # type: ignore[no-untyped-def]
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.project_id != indicator.node.project_id:
+        raise ValidationError({"period": _("This period belongs to another project.")})
+    _require_open(period)
+    target, _created = IndicatorTarget.objects.update_or_create(
+        indicator=indicator, period=period, defaults={"value": value})
+    audit.record(actor, "indicator.target.set", indicator, request=request,
+                 period=period.label, value=str(value))
+    return target
+
+
+@transaction.atomic
+def set_actual(actor: User, indicator: Indicator, period: ReportingPeriod, value: Decimal,
+               dimension: str = "", category: str = "", note: str = "",
+               request=None) -> IndicatorValue:  # type: ignore[no-untyped-def]
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.project_id != indicator.node.project_id:
+        raise ValidationError({"period": _("This period belongs to another project.")})
+    _require_open(period)
+    if dimension and dimension not in indicator.disaggregations:
+        raise ValidationError({"dimension": _("This indicator is not disaggregated by %(dimension)s.")
+                               % {"dimension": dimension}})
+    if bool(dimension) != bool(category):
+        raise ValidationError({"category": _("Give both the disaggregation and its group, or neither.")})
+    row, _created = IndicatorValue.objects.update_or_create(
+        indicator=indicator, period=period, dimension=dimension, category=category,
+        defaults={"value": value, "note": note, "entered_by": actor if actor and actor.pk else None},
+    )
+    audit.record(actor, "indicator.actual.set", indicator, request=request, period=period.label,
+                 dimension=dimension, category=category, value=str(value))
+    return row
+
+
+PERIOD_TRANSITIONS = {
+    PeriodStatus.OPEN: {PeriodStatus.SUBMITTED},
+    PeriodStatus.SUBMITTED: {PeriodStatus.OPEN, PeriodStatus.APPROVED},
+    PeriodStatus.APPROVED: {PeriodStatus.LOCKED, PeriodStatus.SUBMITTED},
+    PeriodStatus.LOCKED: set(),
+}
+
+
+@transaction.atomic
+def change_period_status(actor: User, period: ReportingPeriod, status: str, request=None) -> ReportingPeriod:  # type: ignore[no-untyped-def]
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if status not in PERIOD_TRANSITIONS[PeriodStatus(period.status)]:
+        raise ValidationError(_("A period that is %(old)s cannot become %(new)s.") % {
+            "old": period.get_status_display().lower(),
+            "new": PeriodStatus(status).label.lower(),
+        })
+    old = period.status
+    period.status = status
+    period.save(update_fields=["status"])
+    audit.record(actor, "period.status", period, request=request, status=[old, status])
+    return period
+
+
+@transaction.atomic
+def add_target_area(actor: User, project: Project, unit: AdminUnit, request=None) -> TargetArea:  # type: ignore[no-untyped-def]
+    if project.target_areas.filter(unit=unit).exists():
+        raise ValidationError({"unit": _("This area is already a target area of the project.")})
+    area = TargetArea.objects.create(project=project, unit=unit)
+    audit.record(actor, "project.target_area.create", area, request=request,
+                 organisation=project.owner, pcode=unit.pcode)
+    return area
+
+
+@transaction.atomic
+def remove_target_area(actor: User, area: TargetArea, request=None) -> None:  # type: ignore[no-untyped-def]
+    audit.record(actor, "project.target_area.delete", area, request=request,
+                 organisation=area.project.owner, pcode=area.unit.pcode)
+    area.delete()

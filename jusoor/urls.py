@@ -1,0 +1,12 @@
+from django.conf import settings
+from django.urls import include, path
+from django.views.static import serve
+
+urlpatterns = [
+    path("", include("jusoor.accounts.urls")),
+    path("", include("jusoor.geo.urls")),
+    path("", include("jusoor.programmes.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
