@@ -13,7 +13,7 @@ from jusoor.core.fields import BlindIndexField, EncryptedTextField
 
 def phone_key(value: str) -> str | None:
     """Phones compare in E.164 form, whatever way they were typed."""
-    from jusoor.engines.arabic import normalise_phone
+    from jusoor.engines.arabic.phone import normalise_phone
 
     return normalise_phone(value)
 
@@ -58,9 +58,13 @@ class Bilingual:
 
     def in_language(self, name: str, language: str | None = None) -> str:
         language = (language or get_language() or "ar")[:2]
-        first, second = (f"{name}_en", f"{name}_ar") if language == "en" else (
-            f"{name}_ar",
-            f"{name}_en",
+        first, second = (
+            (f"{name}_en", f"{name}_ar")
+            if language == "en"
+            else (
+                f"{name}_ar",
+                f"{name}_en",
+            )
         )
         return getattr(self, first) or getattr(self, second)
 
@@ -72,7 +76,9 @@ class Organisation(Bilingual, models.Model):
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=OrganisationKind.choices)
     iati_ref = models.CharField(
-        _("IATI organisation identifier"), max_length=100, blank=True,
+        _("IATI organisation identifier"),
+        max_length=100,
+        blank=True,
         help_text=_("For example XM-DAC-41114 for UNDP."),
     )
     website = models.URLField(_("website"), blank=True)

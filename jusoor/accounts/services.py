@@ -9,8 +9,9 @@ from jusoor.core import audit
 
 
 @transaction.atomic
-def add_member(actor: User | None, organisation: Organisation, user: User, role: str,
-               request=None) -> Membership:  # type: ignore[no-untyped-def]
+def add_member(
+    actor: User | None, organisation: Organisation, user: User, role: str, request=None
+) -> Membership:  # type: ignore[no-untyped-def]
     membership, created = Membership.objects.get_or_create(
         user=user, organisation=organisation, defaults={"role": role}
     )
@@ -19,16 +20,29 @@ def add_member(actor: User | None, organisation: Organisation, user: User, role:
         membership.role = role
         membership.save(update_fields=["role"])
     if created or old != role:
-        audit.record(actor, "membership.role_set", membership, request=request,
-                     organisation=organisation, user=user.username, role=[old, role])
+        audit.record(
+            actor,
+            "membership.role_set",
+            membership,
+            request=request,
+            organisation=organisation,
+            user=user.username,
+            role=[old, role],
+        )
     return membership
 
 
 @transaction.atomic
 def remove_member(actor: User, membership: Membership, request=None) -> None:  # type: ignore[no-untyped-def]
-    audit.record(actor, "membership.remove", membership, request=request,
-                 organisation=membership.organisation, user=membership.user.username,
-                 role=membership.role)
+    audit.record(
+        actor,
+        "membership.remove",
+        membership,
+        request=request,
+        organisation=membership.organisation,
+        user=membership.user.username,
+        role=membership.role,
+    )
     membership.delete()
 
 

@@ -23,9 +23,13 @@ from jusoor.core.models import AuditEvent
 
 
 def _set_language_cookie(response: HttpResponse, language: str) -> None:
-    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language,
-                        max_age=settings.LANGUAGE_COOKIE_AGE, samesite="Lax",
-                        secure=settings.PRODUCTION)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=settings.PRODUCTION,
+    )
 
 
 class LoginView(auth_views.LoginView):
@@ -45,8 +49,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):  # type: ignore[no-untyped-def]
         response = super().form_valid(form)
-        audit.record(self.request.user, "auth.password_change", self.request.user,
-                     request=self.request)
+        audit.record(
+            self.request.user, "auth.password_change", self.request.user, request=self.request
+        )
         messages.success(self.request, _("Your password was changed."))
         return response
 
@@ -72,13 +77,27 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     members = organisation.memberships.select_related("user").order_by("user__username")
     show_phones = Can.MANAGE_MEMBERS in can
     if show_phones:
-        audit.record(request.user, "pii.view", organisation, request=request,
-                     what="member phones", count=len(members))
-    return render(request, "accounts/organisation_detail.html", {
-        "organisation": organisation, "role": role, "can": can, "members": members,
-        "show_phones": show_phones, "projects": organisation.projects.all(),
-        "role_form": RoleForm(),
-    })
+        audit.record(
+            request.user,
+            "pii.view",
+            organisation,
+            request=request,
+            what="member phones",
+            count=len(members),
+        )
+    return render(
+        request,
+        "accounts/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "role": role,
+            "can": can,
+            "members": members,
+            "show_phones": show_phones,
+            "projects": organisation.projects.all(),
+            "role_form": RoleForm(),
+        },
+    )
 
 
 @login_required
@@ -86,29 +105,41 @@ def member_add(request: HttpRequest, slug: str) -> HttpResponse:
     organisation, _role = get_organisation_for_user(request, slug, Can.MANAGE_MEMBERS)
     form = MemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.add_member(request.user, organisation, form.cleaned_data["username"],
-                            form.cleaned_data["role"], request)
+        services.add_member(
+            request.user,
+            organisation,
+            form.cleaned_data["username"],
+            form.cleaned_data["role"],
+            request,
+        )
         messages.success(request, _("Member added."))
         return redirect("accounts:organisation", slug=organisation.slug)
-    return render(request, "programmes/form.html", {
-        "form": form, "title": _("Add a member"),
-        "cancel": reverse("accounts:organisation", args=[organisation.slug]),
-    })
+    return render(
+        request,
+        "programmes/form.html",
+        {
+            "form": form,
+            "title": _("Add a member"),
+            "cancel": reverse("accounts:organisation", args=[organisation.slug]),
+        },
+    )
 
 
 @login_required
 @require_POST
 def membership_role(request: HttpRequest, pk: int) -> HttpResponse:
     membership = get_object_or_404(Membership.objects.select_related("organisation", "user"), pk=pk)
-    organisation, _role = get_organisation_for_user(request, membership.organisation.slug,
-                                                    Can.MANAGE_MEMBERS)
+    organisation, _role = get_organisation_for_user(
+        request, membership.organisation.slug, Can.MANAGE_MEMBERS
+    )
     form = RoleForm(request.POST)
     if form.is_valid():
         if membership.user_id == request.user.pk and form.cleaned_data["role"] != "admin":
             messages.error(request, _("You cannot take away your own administrator role."))
         else:
-            services.add_member(request.user, organisation, membership.user,
-                                form.cleaned_data["role"], request)
+            services.add_member(
+                request.user, organisation, membership.user, form.cleaned_data["role"], request
+            )
             messages.success(request, _("Role changed."))
     return redirect("accounts:organisation", slug=organisation.slug)
 
@@ -117,4 +148,6 @@ def membership_role(request: HttpRequest, pk: int) -> HttpResponse:
 def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
     organisation, _role = get_organisation_for_user(request, slug, Can.VIEW_AUDIT)
     events = AuditEvent.objects.filter(organisation_id=organisation.pk)[:200]
-    return render(request, "accounts/audit_log.html", {"organisation": organisation, "events": events})
+    return render(
+        request, "accounts/audit_log.html", {"organisation": organisation, "events": events}
+    )

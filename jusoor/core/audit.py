@@ -47,6 +47,8 @@ def record(
 
 
 def _organisation_of(obj: models.Model) -> Any:
+    if obj._meta.label_lower == "accounts.organisation":
+        return obj
     for attr in ("organisation", "owner"):
         value = getattr(obj, attr, None)
         if value is not None and hasattr(value, "pk"):

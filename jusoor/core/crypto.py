@@ -69,7 +69,9 @@ def keyring() -> tuple[str, dict[str, bytes]]:
             "No personal-data key: set JUSOOR_PII_KEY or JUSOOR_PII_KEY_FILE "
             "(make one with `python manage.py generate_pii_key`)."
         )
-    keys = [_decode_key(part, origin) for part in text.replace("\n", ",").split(",") if part.strip()]
+    keys = [
+        _decode_key(part, origin) for part in text.replace("\n", ",").split(",") if part.strip()
+    ]
     ids = [hashlib.sha256(key).hexdigest()[:8] for key in keys]
     return ids[0], dict(zip(ids, keys, strict=True))
 

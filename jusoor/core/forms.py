@@ -8,8 +8,14 @@ from django import forms
 
 from jusoor.engines.arabic import to_western_digits
 
-_NUMERIC_FIELDS = (forms.IntegerField, forms.DecimalField, forms.FloatField, forms.DateField,
-                   forms.TimeField, forms.DateTimeField)
+_NUMERIC_FIELDS = (
+    forms.IntegerField,
+    forms.DecimalField,
+    forms.FloatField,
+    forms.DateField,
+    forms.TimeField,
+    forms.DateTimeField,
+)
 
 
 class ArabicDigitsMixin:
@@ -24,10 +30,11 @@ class ArabicDigitsMixin:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
         data = getattr(self, "data", None)
-        for name, field in self.fields.items():
-            if isinstance(field, _NUMERIC_FIELDS) and not isinstance(field.widget, forms.HiddenInput):
-                if isinstance(field, forms.IntegerField | forms.DecimalField | forms.FloatField):
-                    field.widget = forms.TextInput(attrs={**field.widget.attrs, "inputmode": "decimal"})
+        for field in self.fields.values():
+            if isinstance(field, forms.IntegerField | forms.DecimalField | forms.FloatField) and (
+                not isinstance(field.widget, forms.HiddenInput)
+            ):
+                field.widget = forms.TextInput(attrs={**field.widget.attrs, "inputmode": "decimal"})
         if data is not None and hasattr(data, "copy"):
             data = data.copy()
             for name, field in self.fields.items():

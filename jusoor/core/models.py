@@ -29,7 +29,9 @@ class AuditEvent(models.Model):
     object_type = models.CharField(_("object type"), max_length=80, blank=True)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     object_repr = models.CharField(_("object"), max_length=300, blank=True)
-    organisation_id = models.BigIntegerField(_("organisation"), null=True, blank=True, db_index=True)
+    organisation_id = models.BigIntegerField(
+        _("organisation"), null=True, blank=True, db_index=True
+    )
     ip_address = models.GenericIPAddressField(_("from"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=300, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
@@ -40,7 +42,9 @@ class AuditEvent(models.Model):
         verbose_name_plural = _("audit events")
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+        return (
+            f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+        )
 
     def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         if self.pk is not None:

@@ -20,4 +20,6 @@ def _logged_out(sender, request, user, **kwargs) -> None:  # type: ignore[no-unt
 @receiver(user_login_failed)
 def _login_failed(sender, credentials, request=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
     # The username typed is kept (it may be a real account under attack); the password never.
-    audit.record(None, "auth.login_failed", request=request, username=credentials.get("username", "")[:150])
+    audit.record(
+        None, "auth.login_failed", request=request, username=credentials.get("username", "")[:150]
+    )

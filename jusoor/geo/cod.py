@@ -52,7 +52,9 @@ def _decode(raw: bytes, name: str, encoding: str) -> str:
             ]
         ) from exc
     except LookupError as exc:
-        raise CodImportError([_("Unknown encoding: %(encoding)s") % {"encoding": encoding}]) from exc
+        raise CodImportError(
+            [_("Unknown encoding: %(encoding)s") % {"encoding": encoding}]
+        ) from exc
 
 
 def read_rows(raw: bytes, name: str, encoding: str = "utf-8") -> list[UnitRow]:
@@ -70,7 +72,10 @@ def read_rows(raw: bytes, name: str, encoding: str = "utf-8") -> list[UnitRow]:
     missing = sorted(needed - columns)
     if missing:
         raise CodImportError(
-            [_("%(file)s: missing columns: %(columns)s.") % {"file": name, "columns": ", ".join(missing)}]
+            [
+                _("%(file)s: missing columns: %(columns)s.")
+                % {"file": name, "columns": ", ".join(missing)}
+            ]
         )
     rows, problems = [], []
     for number, record in enumerate(reader, start=2):
@@ -115,7 +120,9 @@ def import_units(rows: list[UnitRow]) -> dict[str, int]:
             row.parent_pcode,
         ):
             problems.append(
-                _("%(where)s: p-code %(pcode)s appears twice with different names (first at %(first)s).")
+                _(
+                    "%(where)s: p-code %(pcode)s appears twice with different names (first at %(first)s)."
+                )
                 % {"where": row.where, "pcode": row.pcode, "first": other.where}
             )
         seen.setdefault(row.pcode, row)
@@ -125,20 +132,27 @@ def import_units(rows: list[UnitRow]) -> dict[str, int]:
         parent = existing.get(row.parent_pcode) if row.parent_pcode else None
         if row.level > Level.GOVERNORATE and parent is None:
             problems.append(
-                _("%(where)s: the parent %(parent)s of %(pcode)s is not known; import the level above first.")
+                _(
+                    "%(where)s: the parent %(parent)s of %(pcode)s is not known; import the level above first."
+                )
                 % {"where": row.where, "parent": row.parent_pcode, "pcode": row.pcode}
             )
             continue
         unit = existing.get(row.pcode)
         if unit is None:
             unit = AdminUnit.objects.create(
-                pcode=row.pcode, level=row.level, parent=parent, name_en=row.name_en,
+                pcode=row.pcode,
+                level=row.level,
+                parent=parent,
+                name_en=row.name_en,
                 name_ar=row.name_ar,
             )
             existing[row.pcode] = unit
             created += 1
         elif (unit.name_en, unit.name_ar, unit.parent_id) != (
-            row.name_en, row.name_ar, parent.pk if parent else None
+            row.name_en,
+            row.name_ar,
+            parent.pk if parent else None,
         ):
             unit.name_en, unit.name_ar, unit.parent = row.name_en, row.name_ar, parent
             unit.save()

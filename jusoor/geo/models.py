@@ -36,7 +36,11 @@ class AdminUnit(Bilingual, models.Model):
     pcode = models.CharField(_("p-code"), max_length=16, unique=True)
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices, db_index=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("part of"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("part of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     name_en = models.CharField(_("name (English)"), max_length=120)
@@ -99,8 +103,9 @@ class TargetArea(models.Model):
     project = models.ForeignKey(
         "programmes.Project", on_delete=models.CASCADE, related_name="target_areas"
     )
-    unit = models.ForeignKey(AdminUnit, verbose_name=_("area"), on_delete=models.PROTECT,
-                             related_name="+")
+    unit = models.ForeignKey(
+        AdminUnit, verbose_name=_("area"), on_delete=models.PROTECT, related_name="+"
+    )
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:

@@ -12,7 +12,15 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 
 
 def unit_detail(request: HttpRequest, pcode: str) -> HttpResponse:
-    unit = get_object_or_404(AdminUnit.objects.select_related("parent__parent"), pcode=pcode.upper())
-    return render(request, "geo/unit_list.html", {
-        "unit": unit, "units": unit.children.all(), "ancestors": reversed(unit.ancestors()),
-    })
+    unit = get_object_or_404(
+        AdminUnit.objects.select_related("parent__parent"), pcode=pcode.upper()
+    )
+    return render(
+        request,
+        "geo/unit_list.html",
+        {
+            "unit": unit,
+            "units": unit.children.all(),
+            "ancestors": reversed(unit.ancestors()),
+        },
+    )

@@ -21,23 +21,41 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class ProjectForm(BaseModelForm):
     governorates = forms.ModelMultipleChoiceField(
-        label=_("Governorates"), required=False,
+        label=_("Governorates"),
+        required=False,
         queryset=AdminUnit.objects.filter(level=Level.GOVERNORATE),
         widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
         model = Project
-        fields = ["title_ar", "title_en", "slug", "code", "summary_ar", "summary_en", "impact_ar",
-                  "impact_en", "start_date", "end_date", "status", "sector", "programme",
-                  "governorates", "is_public"]
-        widgets = {"start_date": DATE, "end_date": DATE,
-                   "summary_ar": forms.Textarea(attrs={"rows": 4, "dir": "rtl"}),
-                   "impact_ar": forms.Textarea(attrs={"rows": 3, "dir": "rtl"}),
-                   "summary_en": forms.Textarea(attrs={"rows": 4, "dir": "ltr"}),
-                   "impact_en": forms.Textarea(attrs={"rows": 3, "dir": "ltr"}),
-                   "title_ar": forms.TextInput(attrs={"dir": "rtl"}),
-                   "title_en": forms.TextInput(attrs={"dir": "ltr"})}
+        fields = [
+            "title_ar",
+            "title_en",
+            "slug",
+            "code",
+            "summary_ar",
+            "summary_en",
+            "impact_ar",
+            "impact_en",
+            "start_date",
+            "end_date",
+            "status",
+            "sector",
+            "programme",
+            "governorates",
+            "is_public",
+        ]
+        widgets = {
+            "start_date": DATE,
+            "end_date": DATE,
+            "summary_ar": forms.Textarea(attrs={"rows": 4, "dir": "rtl"}),
+            "impact_ar": forms.Textarea(attrs={"rows": 3, "dir": "rtl"}),
+            "summary_en": forms.Textarea(attrs={"rows": 4, "dir": "ltr"}),
+            "impact_en": forms.Textarea(attrs={"rows": 3, "dir": "ltr"}),
+            "title_ar": forms.TextInput(attrs={"dir": "rtl"}),
+            "title_en": forms.TextInput(attrs={"dir": "ltr"}),
+        }
 
     def clean(self):  # type: ignore[no-untyped-def]
         data = super().clean()
@@ -48,8 +66,9 @@ class ProjectForm(BaseModelForm):
 
 
 class ParticipantForm(BaseModelForm):
-    organisation = forms.ModelChoiceField(label=_("Organisation"),
-                                          queryset=Organisation.objects.all())
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.all()
+    )
 
     class Meta:
         model = ProjectOrganisation
@@ -59,12 +78,21 @@ class ParticipantForm(BaseModelForm):
 class NodeForm(BaseModelForm):
     class Meta:
         model = ResultNode
-        fields = ["kind", "parent", "order", "title_ar", "title_en", "description_ar",
-                  "description_en"]
-        widgets = {"title_ar": forms.Textarea(attrs={"rows": 2, "dir": "rtl"}),
-                   "title_en": forms.Textarea(attrs={"rows": 2, "dir": "ltr"}),
-                   "description_ar": forms.Textarea(attrs={"rows": 3, "dir": "rtl"}),
-                   "description_en": forms.Textarea(attrs={"rows": 3, "dir": "ltr"})}
+        fields = [
+            "kind",
+            "parent",
+            "order",
+            "title_ar",
+            "title_en",
+            "description_ar",
+            "description_en",
+        ]
+        widgets = {
+            "title_ar": forms.Textarea(attrs={"rows": 2, "dir": "rtl"}),
+            "title_en": forms.Textarea(attrs={"rows": 2, "dir": "ltr"}),
+            "description_ar": forms.Textarea(attrs={"rows": 3, "dir": "rtl"}),
+            "description_en": forms.Textarea(attrs={"rows": 3, "dir": "ltr"}),
+        }
 
     def __init__(self, *args, project: Project, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -77,18 +105,37 @@ class NodeForm(BaseModelForm):
 
 class IndicatorForm(BaseModelForm):
     disaggregations = forms.MultipleChoiceField(
-        label=_("Disaggregated by"), required=False, choices=Dimension.choices,
+        label=_("Disaggregated by"),
+        required=False,
+        choices=Dimension.choices,
         widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
         model = Indicator
-        fields = ["node", "code", "name_ar", "name_en", "definition_ar", "definition_en",
-                  "measure", "unit_ar", "unit_en", "counts_people", "baseline", "baseline_note",
-                  "disaggregations", "means_of_verification", "headline", "order"]
-        widgets = {"definition_ar": forms.Textarea(attrs={"rows": 2, "dir": "rtl"}),
-                   "definition_en": forms.Textarea(attrs={"rows": 2, "dir": "ltr"}),
-                   "means_of_verification": forms.Textarea(attrs={"rows": 2})}
+        fields = [
+            "node",
+            "code",
+            "name_ar",
+            "name_en",
+            "definition_ar",
+            "definition_en",
+            "measure",
+            "unit_ar",
+            "unit_en",
+            "counts_people",
+            "baseline",
+            "baseline_note",
+            "disaggregations",
+            "means_of_verification",
+            "headline",
+            "order",
+        ]
+        widgets = {
+            "definition_ar": forms.Textarea(attrs={"rows": 2, "dir": "rtl"}),
+            "definition_en": forms.Textarea(attrs={"rows": 2, "dir": "ltr"}),
+            "means_of_verification": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args, project: Project, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -112,10 +159,17 @@ class PeriodForm(BaseModelForm):
 class FigureForm(BaseForm):
     """A target or an actual value for one period."""
 
-    period = forms.ModelChoiceField(label=_("Reporting period"), queryset=ReportingPeriod.objects.none())
-    kind = forms.ChoiceField(label=_("Figure"), choices=[("target", _("Target")), ("actual", _("Actual"))])
-    dimension = forms.ChoiceField(label=_("Disaggregated by"), required=False,
-                                  choices=[("", _("Total"))] + list(Dimension.choices))
+    period = forms.ModelChoiceField(
+        label=_("Reporting period"), queryset=ReportingPeriod.objects.none()
+    )
+    kind = forms.ChoiceField(
+        label=_("Figure"), choices=[("target", _("Target")), ("actual", _("Actual"))]
+    )
+    dimension = forms.ChoiceField(
+        label=_("Disaggregated by"),
+        required=False,
+        choices=[("", _("Total"))] + list(Dimension.choices),
+    )
     category = forms.CharField(label=_("Group"), required=False, max_length=40)
     value = forms.DecimalField(label=_("Value"), max_digits=14, decimal_places=2)
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
@@ -137,7 +191,8 @@ class PeriodStatusForm(BaseForm):
 
 class TargetAreaForm(BaseForm):
     unit = forms.ModelChoiceField(
-        label=_("Area"), queryset=AdminUnit.objects.filter(level__gte=Level.DISTRICT),
+        label=_("Area"),
+        queryset=AdminUnit.objects.filter(level__gte=Level.DISTRICT),
         to_field_name="pcode",
         help_text=_("A district or sub-district, by p-code (for example IQG01Q03N03)."),
         widget=forms.TextInput(attrs={"list": "units", "dir": "ltr"}),

@@ -15,14 +15,19 @@ class Programme(Bilingual, models.Model):
     """A broader programme grouping projects across governorates and organisations."""
 
     slug = models.SlugField(_("short name in addresses"), max_length=80, unique=True)
-    owner = models.ForeignKey(Organisation, verbose_name=_("lead organisation"),
-                              on_delete=models.PROTECT, related_name="programmes")
+    owner = models.ForeignKey(
+        Organisation,
+        verbose_name=_("lead organisation"),
+        on_delete=models.PROTECT,
+        related_name="programmes",
+    )
     title_ar = models.CharField(_("title (Arabic)"), max_length=300)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
     summary_ar = models.TextField(_("summary (Arabic)"), blank=True)
     summary_en = models.TextField(_("summary (English)"), blank=True)
-    governorates = models.ManyToManyField("geo.AdminUnit", verbose_name=_("governorates"),
-                                          blank=True, related_name="+")
+    governorates = models.ManyToManyField(
+        "geo.AdminUnit", verbose_name=_("governorates"), blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["title_en"]
@@ -45,10 +50,20 @@ class ProjectStatus(models.IntegerChoices):
 
 
 class Project(Bilingual, models.Model):
-    owner = models.ForeignKey(Organisation, verbose_name=_("organisation"),
-                              on_delete=models.PROTECT, related_name="projects")
-    programme = models.ForeignKey(Programme, verbose_name=_("programme"), null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="projects")
+    owner = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
+    )
     slug = models.SlugField(_("short name in addresses"), max_length=80, unique=True)
     code = models.CharField(_("project code"), max_length=60, blank=True)
     title_ar = models.CharField(_("title (Arabic)"), max_length=300)
@@ -59,12 +74,18 @@ class Project(Bilingual, models.Model):
     impact_en = models.TextField(_("impact (English)"), blank=True)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
-    status = models.PositiveSmallIntegerField(_("status"), choices=ProjectStatus.choices,
-                                              default=ProjectStatus.IMPLEMENTATION)
-    governorates = models.ManyToManyField("geo.AdminUnit", verbose_name=_("governorates"),
-                                          blank=True, related_name="+")
-    sector = models.CharField(_("sector (DAC code)"), max_length=5, default="15220",
-                              help_text=_("15220: civilian peace-building, conflict prevention and resolution."))
+    status = models.PositiveSmallIntegerField(
+        _("status"), choices=ProjectStatus.choices, default=ProjectStatus.IMPLEMENTATION
+    )
+    governorates = models.ManyToManyField(
+        "geo.AdminUnit", verbose_name=_("governorates"), blank=True, related_name="+"
+    )
+    sector = models.CharField(
+        _("sector (DAC code)"),
+        max_length=5,
+        default="15220",
+        help_text=_("15220: civilian peace-building, conflict prevention and resolution."),
+    )
     is_public = models.BooleanField(_("public page"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -102,12 +123,20 @@ class ProjectOrganisation(models.Model):
     """An organisation's part in a project and, optionally, its access to the workspace."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="participants")
-    organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"),
-                                     on_delete=models.PROTECT, related_name="participations")
-    role = models.CharField(_("role in the project"), max_length=20,
-                            choices=ParticipationRole.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="participations",
+    )
+    role = models.CharField(
+        _("role in the project"), max_length=20, choices=ParticipationRole.choices
+    )
     access_role = models.CharField(
-        _("access to the workspace"), max_length=30, choices=Role.choices, blank=True,
+        _("access to the workspace"),
+        max_length=30,
+        choices=Role.choices,
+        blank=True,
         help_text=_("Members of this organisation see the project with at most this role."),
     )
     order = models.PositiveSmallIntegerField(default=0)
@@ -115,8 +144,9 @@ class ProjectOrganisation(models.Model):
     class Meta:
         ordering = ["order", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["project", "organisation", "role"],
-                                    name="one_role_per_organisation")
+            models.UniqueConstraint(
+                fields=["project", "organisation", "role"], name="one_role_per_organisation"
+            )
         ]
         verbose_name = _("participating organisation")
         verbose_name_plural = _("participating organisations")
@@ -136,16 +166,25 @@ class NodeKind(models.TextChoices):
 
 
 # Which kind may sit under which: objective → result → activity.
-PARENT_KIND = {NodeKind.OBJECTIVE: None, NodeKind.RESULT: NodeKind.OBJECTIVE,
-               NodeKind.ACTIVITY: NodeKind.RESULT}
+PARENT_KIND = {
+    NodeKind.OBJECTIVE: None,
+    NodeKind.RESULT: NodeKind.OBJECTIVE,
+    NodeKind.ACTIVITY: NodeKind.RESULT,
+}
 
 
 class ResultNode(Bilingual, models.Model):
     """One node of the results framework. Codes (1, 1.1, 1.1.2) follow the order of siblings."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="nodes")
-    parent = models.ForeignKey("self", verbose_name=_("under"), null=True, blank=True,
-                               on_delete=models.CASCADE, related_name="children")
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("under"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=NodeKind.choices)
     code = models.CharField(_("code"), max_length=20, editable=False)
     order = models.PositiveSmallIntegerField(_("position"), default=1)
@@ -200,23 +239,30 @@ class TargetGroup(models.TextChoices):
 
 
 class Indicator(Bilingual, models.Model):
-    node = models.ForeignKey(ResultNode, verbose_name=_("results framework entry"),
-                             on_delete=models.CASCADE, related_name="indicators")
+    node = models.ForeignKey(
+        ResultNode,
+        verbose_name=_("results framework entry"),
+        on_delete=models.CASCADE,
+        related_name="indicators",
+    )
     code = models.CharField(_("code"), max_length=20, blank=True)
     name_ar = models.CharField(_("indicator (Arabic)"), max_length=300)
     name_en = models.CharField(_("indicator (English)"), max_length=300, blank=True)
     definition_ar = models.TextField(_("definition (Arabic)"), blank=True)
     definition_en = models.TextField(_("definition (English)"), blank=True)
-    measure = models.CharField(_("measure"), max_length=12, choices=Measure.choices,
-                               default=Measure.COUNT)
+    measure = models.CharField(
+        _("measure"), max_length=12, choices=Measure.choices, default=Measure.COUNT
+    )
     unit_ar = models.CharField(_("unit (Arabic)"), max_length=60, blank=True)
     unit_en = models.CharField(_("unit (English)"), max_length=60, blank=True)
     counts_people = models.BooleanField(
-        _("counts people"), default=False,
+        _("counts people"),
+        default=False,
         help_text=_("Small numbers of people are hidden outside the workspace."),
     )
-    baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, null=True,
-                                   blank=True)
+    baseline = models.DecimalField(
+        _("baseline"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     baseline_note = models.CharField(_("baseline note"), max_length=200, blank=True)
     disaggregations = models.JSONField(_("disaggregated by"), default=list, blank=True)
     means_of_verification = models.TextField(_("means of verification"), blank=True)
@@ -236,8 +282,12 @@ class Indicator(Bilingual, models.Model):
         return self.node.project
 
     def latest_actual(self) -> Decimal | None:
-        value = (self.values.filter(dimension="", category="")
-                 .order_by("-period__end_date").values_list("value", flat=True).first())
+        value = (
+            self.values.filter(dimension="", category="")
+            .order_by("-period__end_date")
+            .values_list("value", flat=True)
+            .first()
+        )
         return value
 
 
@@ -253,8 +303,9 @@ class ReportingPeriod(models.Model):
     label = models.CharField(_("name"), max_length=80)
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("to"))
-    status = models.CharField(_("status"), max_length=12, choices=PeriodStatus.choices,
-                              default=PeriodStatus.OPEN)
+    status = models.CharField(
+        _("status"), max_length=12, choices=PeriodStatus.choices, default=PeriodStatus.OPEN
+    )
 
     class Meta:
         ordering = ["start_date"]
@@ -290,20 +341,23 @@ class IndicatorValue(models.Model):
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="+")
-    dimension = models.CharField(_("disaggregated by"), max_length=20, blank=True,
-                                 choices=Dimension.choices)
+    dimension = models.CharField(
+        _("disaggregated by"), max_length=20, blank=True, choices=Dimension.choices
+    )
     category = models.CharField(_("group"), max_length=40, blank=True)
     value = models.DecimalField(_("actual"), max_digits=14, decimal_places=2)
     note = models.CharField(_("note"), max_length=300, blank=True)
-    entered_by = models.ForeignKey("accounts.User", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    entered_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     entered_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["period__start_date", "dimension", "category"]
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "period", "dimension", "category"],
-                                    name="one_value_per_cell")
+            models.UniqueConstraint(
+                fields=["indicator", "period", "dimension", "category"], name="one_value_per_cell"
+            )
         ]
         verbose_name = _("actual value")
         verbose_name_plural = _("actual values")

@@ -20,12 +20,16 @@ def disclosed(value: Decimal | None, counts_people: bool) -> dict[str, Any]:
         return {"value": None, "suppressed": False}
     if counts_people and 0 < value < threshold:
         return {"value": None, "suppressed": True, "threshold": threshold}
-    return {"value": value.normalize() if value == value.to_integral() else value,
-            "suppressed": False}
+    return {
+        "value": value.normalize() if value == value.to_integral() else value,
+        "suppressed": False,
+    }
 
 
 def public_project_context(project: Project) -> dict[str, Any]:
-    nodes = list(project.nodes.prefetch_related("indicators__values__period").order_by("order", "id"))
+    nodes = list(
+        project.nodes.prefetch_related("indicators__values__period").order_by("order", "id")
+    )
     children: dict[int | None, list] = {}
     for node in nodes:
         children.setdefault(node.parent_id, []).append(node)
@@ -42,11 +46,14 @@ def public_project_context(project: Project) -> dict[str, Any]:
                 totals = [v for v in indicator.values.all() if not v.dimension]
                 totals.sort(key=lambda v: v.period.end_date)
                 latest = totals[-1].value if totals else None
-                figures.append({"indicator": indicator,
-                                **disclosed(latest, indicator.counts_people)})
+                figures.append(
+                    {"indicator": indicator, **disclosed(latest, indicator.counts_people)}
+                )
     participants = list(project.participants.select_related("organisation"))
-    by_role = {role: [p.organisation for p in participants if p.role == role]
-               for role in ParticipationRole.values}
+    by_role = {
+        role: [p.organisation for p in participants if p.role == role]
+        for role in ParticipationRole.values
+    }
     return {
         "project": project,
         "objectives": objectives,

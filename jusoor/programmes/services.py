@@ -14,6 +14,7 @@ from jusoor.core import audit
 from jusoor.geo.models import AdminUnit, TargetArea
 from jusoor.programmes.models import (
     PARENT_KIND,
+    Dimension,
     Indicator,
     IndicatorTarget,
     IndicatorValue,
@@ -41,8 +42,13 @@ def save_model(actor: User | None, instance: Any, action: str, request=None) -> 
     instance.full_clean()
     instance.save()
     after = {name: getattr(instance, name) for name in fields}
-    audit.record(actor, f"{action}.{'create' if created else 'update'}", instance, request=request,
-                 changes=audit.changes(before, after))
+    audit.record(
+        actor,
+        f"{action}.{'create' if created else 'update'}",
+        instance,
+        request=request,
+        changes=audit.changes(before, after),
+    )
     return instance
 
 
@@ -57,26 +63,45 @@ def save_project(actor: User, project: Project, governorates=None, request=None)
 
 
 @transaction.atomic
-def add_participant(actor: User, participation: ProjectOrganisation, request=None) -> ProjectOrganisation:  # type: ignore[no-untyped-def]
-    if ProjectOrganisation.objects.filter(
-        project=participation.project, organisation=participation.organisation,
-        role=participation.role,
-    ).exclude(pk=participation.pk).exists():
+def add_participant(
+    actor: User, participation: ProjectOrganisation, request=None
+) -> ProjectOrganisation:  # type: ignore[no-untyped-def]
+    if (
+        ProjectOrganisation.objects.filter(
+            project=participation.project,
+            organisation=participation.organisation,
+            role=participation.role,
+        )
+        .exclude(pk=participation.pk)
+        .exists()
+    ):
         raise ValidationError(_("This organisation already has this role in the project."))
     save_model(actor, participation, "project.participant", request)
     if participation.access_role:
-        audit.record(actor, "project.share", participation.project, request=request,
-                     organisation=participation.project.owner,
-                     shared_with=participation.organisation.slug, role=participation.access_role)
+        audit.record(
+            actor,
+            "project.share",
+            participation.project,
+            request=request,
+            organisation=participation.project.owner,
+            shared_with=participation.organisation.slug,
+            role=participation.access_role,
+        )
     return participation
 
 
 @transaction.atomic
 def remove_participant(actor: User, participation: ProjectOrganisation, request=None) -> None:  # type: ignore[no-untyped-def]
-    audit.record(actor, "project.participant.delete", participation, request=request,
-                 organisation=participation.project.owner,
-                 removed=participation.organisation.slug, role=participation.role,
-                 access_role=participation.access_role)
+    audit.record(
+        actor,
+        "project.participant.delete",
+        participation,
+        request=request,
+        organisation=participation.project.owner,
+        removed=participation.organisation.slug,
+        role=participation.role,
+        access_role=participation.access_role,
+    )
     participation.delete()
 
 
@@ -86,10 +111,15 @@ def _check_parent(node: ResultNode) -> None:
     if wanted is None and parent is not None:
         raise ValidationError({"parent": _("An objective sits at the top of the framework.")})
     if wanted is not None and (parent is None or parent.kind != wanted):
-        raise ValidationError({"parent": _("A %(kind)s must sit under a %(parent)s.") % {
-            "kind": node.get_kind_display().lower(),
-            "parent": ResultNode(kind=wanted).get_kind_display().lower(),
-        }})
+        raise ValidationError(
+            {
+                "parent": _("A %(kind)s must sit under a %(parent)s.")
+                % {
+                    "kind": node.get_kind_display().lower(),
+                    "parent": ResultNode(kind=wanted).get_kind_display().lower(),
+                }
+            }
+        )
     if parent is not None and parent.project_id != node.project_id:
         raise ValidationError({"parent": _("The parent belongs to another project.")})
 
@@ -126,8 +156,9 @@ def save_node(actor: User, node: ResultNode, request=None) -> ResultNode:  # typ
 @transaction.atomic
 def delete_node(actor: User, node: ResultNode, request=None) -> None:  # type: ignore[no-untyped-def]
     project = node.project
-    audit.record(actor, "framework.node.delete", node, request=request,
-                 code=node.code, title=node.title_ar)
+    audit.record(
+        actor, "framework.node.delete", node, request=request, code=node.code, title=node.title_ar
+    )
     node.delete()
     renumber(project)
 
@@ -140,44 +171,85 @@ def save_indicator(actor: User, indicator: Indicator, request=None) -> Indicator
 def _require_open(period: ReportingPeriod) -> None:
     if not period.is_open:
         raise ValidationError(
-            {"period": _("The period “%(period)s” is %(status)s; its figures can no longer change.")
-             % {"period": period.label, "status": period.get_status_display().lower()}}
+            {
+                "period": _(
+                    "The period “%(period)s” is %(status)s; its figures can no longer change."
+                )
+                % {"period": period.label, "status": period.get_status_display().lower()}
+            }
         )
 
 
 @transaction.atomic
-def set_target(actor: User, indicator: Indicator, period: ReportingPeriod, value: Decimal,
-               request=None) -> IndicatorTarget:  # type: ignore[no-untyped-def]
+def set_target(
+    actor: User, indicator: Indicator, period: ReportingPeriod, value: Decimal, request=None
+) -> IndicatorTarget:  # type: ignore[no-untyped-def]
     period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     if period.project_id != indicator.node.project_id:
         raise ValidationError({"period": _("This period belongs to another project.")})
     _require_open(period)
     target, _created = IndicatorTarget.objects.update_or_create(
-        indicator=indicator, period=period, defaults={"value": value})
-    audit.record(actor, "indicator.target.set", indicator, request=request,
-                 period=period.label, value=str(value))
+        indicator=indicator, period=period, defaults={"value": value}
+    )
+    audit.record(
+        actor,
+        "indicator.target.set",
+        indicator,
+        request=request,
+        period=period.label,
+        value=str(value),
+    )
     return target
 
 
 @transaction.atomic
-def set_actual(actor: User, indicator: Indicator, period: ReportingPeriod, value: Decimal,
-               dimension: str = "", category: str = "", note: str = "",
-               request=None) -> IndicatorValue:  # type: ignore[no-untyped-def]
+def set_actual(
+    actor: User,
+    indicator: Indicator,
+    period: ReportingPeriod,
+    value: Decimal,
+    dimension: str = "",
+    category: str = "",
+    note: str = "",
+    request=None,
+) -> IndicatorValue:  # type: ignore[no-untyped-def]
     period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     if period.project_id != indicator.node.project_id:
         raise ValidationError({"period": _("This period belongs to another project.")})
     _require_open(period)
     if dimension and dimension not in indicator.disaggregations:
-        raise ValidationError({"dimension": _("This indicator is not disaggregated by %(dimension)s.")
-                               % {"dimension": dimension}})
+        label = Dimension(dimension).label if dimension in Dimension.values else dimension
+        raise ValidationError(
+            {
+                "dimension": _("This indicator is not disaggregated by %(dimension)s.")
+                % {"dimension": str(label).lower()}
+            }
+        )
     if bool(dimension) != bool(category):
-        raise ValidationError({"category": _("Give both the disaggregation and its group, or neither.")})
+        raise ValidationError(
+            {"category": _("Give both the disaggregation and its group, or neither.")}
+        )
     row, _created = IndicatorValue.objects.update_or_create(
-        indicator=indicator, period=period, dimension=dimension, category=category,
-        defaults={"value": value, "note": note, "entered_by": actor if actor and actor.pk else None},
+        indicator=indicator,
+        period=period,
+        dimension=dimension,
+        category=category,
+        defaults={
+            "value": value,
+            "note": note,
+            "entered_by": actor if actor and actor.pk else None,
+        },
     )
-    audit.record(actor, "indicator.actual.set", indicator, request=request, period=period.label,
-                 dimension=dimension, category=category, value=str(value))
+    audit.record(
+        actor,
+        "indicator.actual.set",
+        indicator,
+        request=request,
+        period=period.label,
+        dimension=dimension,
+        category=category,
+        value=str(value),
+    )
     return row
 
 
@@ -190,13 +262,18 @@ PERIOD_TRANSITIONS = {
 
 
 @transaction.atomic
-def change_period_status(actor: User, period: ReportingPeriod, status: str, request=None) -> ReportingPeriod:  # type: ignore[no-untyped-def]
+def change_period_status(
+    actor: User, period: ReportingPeriod, status: str, request=None
+) -> ReportingPeriod:  # type: ignore[no-untyped-def]
     period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     if status not in PERIOD_TRANSITIONS[PeriodStatus(period.status)]:
-        raise ValidationError(_("A period that is %(old)s cannot become %(new)s.") % {
-            "old": period.get_status_display().lower(),
-            "new": PeriodStatus(status).label.lower(),
-        })
+        raise ValidationError(
+            _("A period that is %(old)s cannot become %(new)s.")
+            % {
+                "old": period.get_status_display().lower(),
+                "new": PeriodStatus(status).label.lower(),
+            }
+        )
     old = period.status
     period.status = status
     period.save(update_fields=["status"])
@@ -209,13 +286,25 @@ def add_target_area(actor: User, project: Project, unit: AdminUnit, request=None
     if project.target_areas.filter(unit=unit).exists():
         raise ValidationError({"unit": _("This area is already a target area of the project.")})
     area = TargetArea.objects.create(project=project, unit=unit)
-    audit.record(actor, "project.target_area.create", area, request=request,
-                 organisation=project.owner, pcode=unit.pcode)
+    audit.record(
+        actor,
+        "project.target_area.create",
+        area,
+        request=request,
+        organisation=project.owner,
+        pcode=unit.pcode,
+    )
     return area
 
 
 @transaction.atomic
 def remove_target_area(actor: User, area: TargetArea, request=None) -> None:  # type: ignore[no-untyped-def]
-    audit.record(actor, "project.target_area.delete", area, request=request,
-                 organisation=area.project.owner, pcode=area.unit.pcode)
+    audit.record(
+        actor,
+        "project.target_area.delete",
+        area,
+        request=request,
+        organisation=area.project.owner,
+        pcode=area.unit.pcode,
+    )
     area.delete()

@@ -8,15 +8,29 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("p/<slug:slug>/", views.public_project, name="public_project"),
     path("workspace/", views.workspace, name="workspace"),
-    path("workspace/organisations/<slug:slug>/projects/new/", views.project_create, name="project_create"),
+    path(
+        "workspace/organisations/<slug:slug>/projects/new/",
+        views.project_create,
+        name="project_create",
+    ),
     path("workspace/projects/<int:pk>/", views.project_detail, name="project"),
     path("workspace/projects/<int:pk>/edit/", views.project_edit, name="project_edit"),
-    path("workspace/projects/<int:pk>/partners/add/", views.participant_add, name="participant_add"),
-    path("workspace/participants/<int:pk>/remove/", views.participant_remove, name="participant_remove"),
+    path(
+        "workspace/projects/<int:pk>/partners/add/", views.participant_add, name="participant_add"
+    ),
+    path(
+        "workspace/participants/<int:pk>/remove/",
+        views.participant_remove,
+        name="participant_remove",
+    ),
     path("workspace/projects/<int:pk>/framework/new/", views.node_create, name="node_create"),
     path("workspace/nodes/<int:pk>/edit/", views.node_edit, name="node_edit"),
     path("workspace/nodes/<int:pk>/delete/", views.node_delete, name="node_delete"),
-    path("workspace/projects/<int:pk>/indicators/new/", views.indicator_create, name="indicator_create"),
+    path(
+        "workspace/projects/<int:pk>/indicators/new/",
+        views.indicator_create,
+        name="indicator_create",
+    ),
     path("workspace/indicators/<int:pk>/", views.indicator_detail, name="indicator"),
     path("workspace/indicators/<int:pk>/edit/", views.indicator_edit, name="indicator_edit"),
     path("workspace/projects/<int:pk>/periods/new/", views.period_create, name="period_create"),

@@ -57,9 +57,14 @@ def public_project(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def workspace(request: HttpRequest) -> HttpResponse:
     projects = projects_for_user(request.user).select_related("owner", "programme")
-    return render(request, "programmes/workspace.html", {
-        "organisations": organisations_of(request.user), "projects": projects,
-    })
+    return render(
+        request,
+        "programmes/workspace.html",
+        {
+            "organisations": organisations_of(request.user),
+            "projects": projects,
+        },
+    )
 
 
 def _framework(project: Project) -> list[ResultNode]:
@@ -76,15 +81,21 @@ def _framework(project: Project) -> list[ResultNode]:
 @login_required
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_project_for_user(request, pk)
-    return render(request, "programmes/project_detail.html", {
-        "project": project,
-        "can": request.project_capabilities,
-        "framework": _framework(project),
-        "participants": project.participants.select_related("organisation"),
-        "areas": project.target_areas.select_related("unit__parent__parent").prefetch_related("population"),
-        "periods": project.periods.all(),
-        "status_form": PeriodStatusForm(),
-    })
+    return render(
+        request,
+        "programmes/project_detail.html",
+        {
+            "project": project,
+            "can": request.project_capabilities,
+            "framework": _framework(project),
+            "participants": project.participants.select_related("organisation"),
+            "areas": project.target_areas.select_related("unit__parent__parent").prefetch_related(
+                "population"
+            ),
+            "periods": project.periods.all(),
+            "status_form": PeriodStatusForm(),
+        },
+    )
 
 
 @login_required
@@ -100,28 +111,42 @@ def project_create(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("Project created."))
             return redirect("programmes:project", pk=project.pk)
-    return render(request, "programmes/form.html", {
-        "form": form, "title": _("New project"), "back": "programmes:workspace",
-    })
+    return render(
+        request,
+        "programmes/form.html",
+        {
+            "form": form,
+            "title": _("New project"),
+            "back": "programmes:workspace",
+        },
+    )
 
 
 @login_required
 def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_project_for_user(request, pk, Can.EDIT_PROJECT)
-    form = ProjectForm(request.POST or None, instance=project,
-                       initial={"governorates": project.governorates.all()})
+    form = ProjectForm(
+        request.POST or None, instance=project, initial={"governorates": project.governorates.all()}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_project(request.user, form.save(commit=False),
-                                  form.cleaned_data["governorates"], request)
+            services.save_project(
+                request.user, form.save(commit=False), form.cleaned_data["governorates"], request
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("Project saved."))
             return redirect("programmes:project", pk=project.pk)
-    return render(request, "programmes/form.html", {
-        "form": form, "title": _("Edit project"), "project": project,
-    })
+    return render(
+        request,
+        "programmes/form.html",
+        {
+            "form": form,
+            "title": _("Edit project"),
+            "project": project,
+        },
+    )
 
 
 @login_required
@@ -136,9 +161,15 @@ def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Organisation added to the project."))
             return redirect("programmes:project", pk=project.pk)
-    return render(request, "programmes/form.html", {
-        "form": form, "title": _("Add a participating organisation"), "project": project,
-    })
+    return render(
+        request,
+        "programmes/form.html",
+        {
+            "form": form,
+            "title": _("Add a participating organisation"),
+            "project": project,
+        },
+    )
 
 
 @login_required
@@ -151,7 +182,9 @@ def participant_remove(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("programmes:project", pk=project.pk)
 
 
-def _node_form_page(request: HttpRequest, project: Project, node: ResultNode, title: str) -> HttpResponse:
+def _node_form_page(
+    request: HttpRequest, project: Project, node: ResultNode, title: str
+) -> HttpResponse:
     form = NodeForm(request.POST or None, instance=node, project=project)
     if request.method == "POST" and form.is_valid():
         try:
@@ -161,7 +194,9 @@ def _node_form_page(request: HttpRequest, project: Project, node: ResultNode, ti
         else:
             messages.success(request, _("Results framework saved."))
             return redirect("programmes:project", pk=project.pk)
-    return render(request, "programmes/form.html", {"form": form, "title": title, "project": project})
+    return render(
+        request, "programmes/form.html", {"form": form, "title": title, "project": project}
+    )
 
 
 @login_required
@@ -186,7 +221,9 @@ def node_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("programmes:project", pk=project_pk)
 
 
-def _indicator_form_page(request: HttpRequest, project: Project, indicator: Indicator, title: str) -> HttpResponse:
+def _indicator_form_page(
+    request: HttpRequest, project: Project, indicator: Indicator, title: str
+) -> HttpResponse:
     form = IndicatorForm(request.POST or None, instance=indicator, project=project)
     if request.method == "POST" and form.is_valid():
         try:
@@ -196,15 +233,18 @@ def _indicator_form_page(request: HttpRequest, project: Project, indicator: Indi
         else:
             messages.success(request, _("Indicator saved."))
             return redirect("programmes:indicator", pk=saved.pk)
-    return render(request, "programmes/form.html", {"form": form, "title": title, "project": project})
+    return render(
+        request, "programmes/form.html", {"form": form, "title": title, "project": project}
+    )
 
 
 @login_required
 def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_project_for_user(request, pk, Can.EDIT_INDICATORS)
     node = project.nodes.filter(pk=request.GET.get("node") or 0).first()
-    return _indicator_form_page(request, project, Indicator(node=node) if node else Indicator(),
-                                _("New indicator"))
+    return _indicator_form_page(
+        request, project, Indicator(node=node) if node else Indicator(), _("New indicator")
+    )
 
 
 @login_required
@@ -224,24 +264,45 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
             data = form.cleaned_data
             try:
                 if data["kind"] == "target":
-                    services.set_target(request.user, indicator, data["period"], data["value"], request)
+                    services.set_target(
+                        request.user, indicator, data["period"], data["value"], request
+                    )
                 else:
-                    services.set_actual(request.user, indicator, data["period"], data["value"],
-                                        data["dimension"], data["category"].strip(), data["note"],
-                                        request)
+                    services.set_actual(
+                        request.user,
+                        indicator,
+                        data["period"],
+                        data["value"],
+                        data["dimension"],
+                        data["category"].strip(),
+                        data["note"],
+                        request,
+                    )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]:
+                for field, errors in (
+                    exc.message_dict.items()
+                    if hasattr(exc, "error_dict")
+                    else [(None, exc.messages)]
+                ):
                     for error in errors:
                         form.add_error(field if field in form.fields else None, error)
             else:
                 messages.success(request, _("Figure saved."))
                 return redirect("programmes:indicator", pk=indicator.pk)
-    return render(request, "programmes/indicator_detail.html", {
-        "indicator": indicator, "project": indicator.node.project, "can": can,
-        "targets": IndicatorTarget.objects.filter(indicator=indicator).select_related("period"),
-        "values": IndicatorValue.objects.filter(indicator=indicator).select_related("period", "entered_by"),
-        "form": form,
-    })
+    return render(
+        request,
+        "programmes/indicator_detail.html",
+        {
+            "indicator": indicator,
+            "project": indicator.node.project,
+            "can": can,
+            "targets": IndicatorTarget.objects.filter(indicator=indicator).select_related("period"),
+            "values": IndicatorValue.objects.filter(indicator=indicator).select_related(
+                "period", "entered_by"
+            ),
+            "form": form,
+        },
+    )
 
 
 @login_required
@@ -253,9 +314,15 @@ def period_create(request: HttpRequest, pk: int) -> HttpResponse:
         services.save_model(request.user, form.save(commit=False), "period", request)
         messages.success(request, _("Reporting period added."))
         return redirect("programmes:project", pk=project.pk)
-    return render(request, "programmes/form.html", {
-        "form": form, "title": _("New reporting period"), "project": project,
-    })
+    return render(
+        request,
+        "programmes/form.html",
+        {
+            "form": form,
+            "title": _("New reporting period"),
+            "project": project,
+        },
+    )
 
 
 @login_required
@@ -294,9 +361,16 @@ def target_area_add(request: HttpRequest, pk: int) -> HttpResponse:
     units = AdminUnit.objects.filter(level__gte=Level.DISTRICT)
     if governorate_codes:
         units = [u for u in units.select_related("parent") if u.pcode[:5] in governorate_codes]
-    return render(request, "programmes/form.html", {
-        "form": form, "title": _("Add a target area"), "project": project, "units": units,
-    })
+    return render(
+        request,
+        "programmes/form.html",
+        {
+            "form": form,
+            "title": _("Add a target area"),
+            "project": project,
+            "units": units,
+        },
+    )
 
 
 @login_required

@@ -2,40 +2,15 @@
 
 from django.db import migrations
 
-SQLITE = [
-    """CREATE TRIGGER core_auditevent_no_update BEFORE UPDATE ON core_auditevent
-       BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;""",
-    """CREATE TRIGGER core_auditevent_no_delete BEFORE DELETE ON core_auditevent
-       BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;""",
-]
-SQLITE_REVERSE = [
-    "DROP TRIGGER IF EXISTS core_auditevent_no_update;",
-    "DROP TRIGGER IF EXISTS core_auditevent_no_delete;",
-]
-POSTGRES = [
-    """CREATE OR REPLACE FUNCTION core_auditevent_append_only() RETURNS trigger AS $$
-       BEGIN RAISE EXCEPTION 'audit events are append-only'; END; $$ LANGUAGE plpgsql;""",
-    """CREATE TRIGGER core_auditevent_append_only BEFORE UPDATE OR DELETE ON core_auditevent
-       FOR EACH ROW EXECUTE FUNCTION core_auditevent_append_only();""",
-]
-POSTGRES_REVERSE = [
-    "DROP TRIGGER IF EXISTS core_auditevent_append_only ON core_auditevent;",
-    "DROP FUNCTION IF EXISTS core_auditevent_append_only();",
-]
+from jusoor.core.dbguard import install_audit_guard, remove_audit_guard
 
 
 def forwards(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    statements = {"sqlite": SQLITE, "postgresql": POSTGRES}.get(vendor, [])
-    for statement in statements:
-        schema_editor.execute(statement)
+    install_audit_guard(schema_editor.connection)
 
 
 def backwards(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    statements = {"sqlite": SQLITE_REVERSE, "postgresql": POSTGRES_REVERSE}.get(vendor, [])
-    for statement in statements:
-        schema_editor.execute(statement)
+    remove_audit_guard(schema_editor.connection)
 
 
 class Migration(migrations.Migration):

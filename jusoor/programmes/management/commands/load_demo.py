@@ -10,6 +10,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         result = load_demo()
         self.stdout.write(_("Demo loaded: %(project)s") % {"project": result["project"].title_en})
-        self.stdout.write(_("Demo sign-ins (password for all: %(password)s):") % {"password": DEMO_PASSWORD})
+        self.stdout.write(
+            _("Demo sign-ins (password for all: %(password)s):") % {"password": DEMO_PASSWORD}
+        )
         for username, role, organisation in result["logins"]:
             self.stdout.write(f"  {username:<22} {role:<20} {organisation}")

@@ -1,0 +1,176 @@
+"""Named users and small builders shared by every test.
+
+The world: Shams (the implementing NGO) with one member per role, World Vision (a partner whose
+viewers see the project read-only), and Another NGO whose member is an outsider to everything here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+
+from jusoor.accounts.models import Membership, Organisation, User
+from jusoor.accounts.roles import Role
+from jusoor.core import crypto
+from jusoor.geo.models import AdminUnit, TargetArea
+from jusoor.programmes.models import (
+    Indicator,
+    Project,
+    ProjectOrganisation,
+    ReportingPeriod,
+    ResultNode,
+)
+
+TEST_PII_KEY = "dGVzdC1rZXktMzItYnl0ZXMtbG9uZy0xMjM0NTY3ODk="  # 32 bytes, tests only
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _pii_key():
+    settings.PII_KEY = TEST_PII_KEY
+    crypto.reset_caches()
+    yield
+    crypto.reset_caches()
+
+
+@pytest.fixture(autouse=True)
+def _audit_guard(request):
+    """Keep the append-only triggers in place: a browser test lifts them so its flush can run."""
+    if {"db", "transactional_db"} & set(request.fixturenames):
+        from django.db import connection
+
+        from jusoor.core.dbguard import install_audit_guard
+
+        request.getfixturevalue("db" if "db" in request.fixturenames else "transactional_db")
+        install_audit_guard(connection)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def make_organisation(slug: str = "shams", **overrides) -> Organisation:
+    fields = {"name_ar": f"منظمة {slug}", "name_en": f"Organisation {slug}", "kind": "ngo"}
+    fields.update(overrides)
+    return Organisation.objects.create(slug=slug, **fields)
+
+
+def make_user(
+    username: str, organisation: Organisation | None = None, role: str | None = None, **overrides
+) -> User:
+    user = User.objects.create_user(username=username, password="pw-" + username, **overrides)
+    if organisation is not None and role:
+        Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user
+
+
+def make_project(owner: Organisation, **overrides) -> Project:
+    fields = {
+        "slug": f"project-{owner.slug}",
+        "title_ar": "مشروع تجريبي",
+        "title_en": "A project",
+        "start_date": dt.date(2023, 8, 1),
+        "end_date": dt.date(2023, 8, 30),
+    }
+    fields.update(overrides)
+    return Project.objects.create(owner=owner, **fields)
+
+
+@dataclass
+class World:
+    shams: Organisation
+    partner: Organisation
+    other: Organisation
+    users: dict[str, User]
+    project: Project
+    objective: ResultNode
+    result: ResultNode
+    activity: ResultNode
+    indicator: Indicator
+    period: ReportingPeriod
+    area: TargetArea
+    share: ProjectOrganisation
+    extras: dict = field(default_factory=dict)
+
+    def user(self, name: str) -> User | None:
+        return self.users.get(name)
+
+
+ROLE_USERS = {f"shams_{role.value}": role for role in Role}
+ALL_USERS = ["anonymous", "outsider", "partner_viewer", *ROLE_USERS]
+
+
+@pytest.fixture
+def world(db) -> World:
+    shams = make_organisation("shams")
+    partner = make_organisation("world-vision", kind="international_ngo")
+    other = make_organisation("another-ngo")
+    users = {name: make_user(name, shams, role) for name, role in ROLE_USERS.items()}
+    users["partner_viewer"] = make_user("partner_viewer", partner, Role.VIEWER)
+    users["outsider"] = make_user("outsider", other, Role.ADMIN)
+    project = make_project(shams)
+    share = ProjectOrganisation.objects.create(
+        project=project, organisation=partner, role="extending", access_role=Role.VIEWER
+    )
+    objective = ResultNode.objects.create(
+        project=project, kind="objective", code="1", order=1, title_ar="هدف", title_en="Objective"
+    )
+    result = ResultNode.objects.create(
+        project=project,
+        kind="result",
+        parent=objective,
+        code="1.1",
+        order=1,
+        title_ar="نتيجة",
+        title_en="Result",
+    )
+    activity = ResultNode.objects.create(
+        project=project,
+        kind="activity",
+        parent=result,
+        code="1.1.1",
+        order=1,
+        title_ar="نشاط",
+        title_en="Activity",
+    )
+    indicator = Indicator.objects.create(
+        node=activity,
+        name_ar="عدد المشاركين",
+        name_en="Participants",
+        counts_people=True,
+        disaggregations=["sex"],
+        baseline=Decimal(0),
+    )
+    period = ReportingPeriod.objects.create(
+        project=project,
+        label="2023-08",
+        start_date=dt.date(2023, 8, 1),
+        end_date=dt.date(2023, 8, 30),
+    )
+    area = TargetArea.objects.create(
+        project=project, unit=AdminUnit.objects.get(pcode="IQG01Q03N03")
+    )
+    return World(
+        shams,
+        partner,
+        other,
+        users,
+        project,
+        objective,
+        result,
+        activity,
+        indicator,
+        period,
+        area,
+        share,
+    )
+
+
+@pytest.fixture
+def admin_client(client, world):
+    client.force_login(world.users["shams_admin"])
+    return client

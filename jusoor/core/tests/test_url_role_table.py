@@ -1,0 +1,153 @@
+"""Every URL pattern × every role × an outsider and an anonymous visitor.
+
+The table names, for each URL, how to build its arguments, the method, and what the request needs
+(``PUBLIC``, ``LOGIN``, or a capability in the organisation or project). The expected answer
+follows from that and from the role's capabilities: anonymous → sign-in page, no part in the
+organisation → 404, too little role → 403, enough → success. A URL missing from the table fails
+``test_every_url_pattern_is_in_the_table``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from jusoor.accounts.roles import Can, Role, capabilities
+from jusoor.conftest import ALL_USERS, ROLE_USERS, World
+
+PUBLIC = "public"
+LOGIN = "login"
+
+
+@dataclass(frozen=True)
+class Case:
+    args: Callable[[World], dict[str, Any]]
+    need: str | Can  # PUBLIC, LOGIN or a capability
+    scope: str = "project"  # "project" (shared with the partner) or "organisation" (Shams only)
+    method: str = "get"
+    data: Callable[[World], dict[str, Any]] | None = None
+    success: int = 200
+    signed_in: int | None = None  # the answer to anyone signed in, when it differs
+
+
+def none(w: World) -> dict[str, Any]:
+    return {}
+
+
+TABLE: dict[str, Case] = {
+    "programmes:home": Case(none, PUBLIC),
+    "programmes:public_project": Case(lambda w: {"slug": w.project.slug}, PUBLIC, success=404),
+    "geo:units": Case(none, PUBLIC),
+    "geo:unit": Case(lambda w: {"pcode": "IQG01"}, PUBLIC),
+    "accounts:login": Case(none, PUBLIC, signed_in=302),
+    "accounts:set_language": Case(
+        none, PUBLIC, method="post", data=lambda w: {"language": "en", "next": "/"}, success=302
+    ),
+    "accounts:logout": Case(none, PUBLIC, method="post", success=302),
+    "accounts:password_change": Case(none, LOGIN),
+    "programmes:workspace": Case(none, LOGIN),
+    "accounts:organisation": Case(lambda w: {"slug": "shams"}, Can.VIEW, scope="organisation"),
+    "accounts:member_add": Case(
+        lambda w: {"slug": "shams"}, Can.MANAGE_MEMBERS, scope="organisation"
+    ),
+    "accounts:audit_log": Case(lambda w: {"slug": "shams"}, Can.VIEW_AUDIT, scope="organisation"),
+    "accounts:membership_role": Case(
+        lambda w: {"pk": w.users["shams_viewer"].memberships.get().pk},
+        Can.MANAGE_MEMBERS,
+        scope="organisation",
+        method="post",
+        data=lambda w: {"role": "enumerator"},
+        success=302,
+    ),
+    "programmes:project_create": Case(
+        lambda w: {"slug": "shams"}, Can.EDIT_PROJECT, scope="organisation"
+    ),
+    "programmes:project": Case(lambda w: {"pk": w.project.pk}, Can.VIEW),
+    "programmes:project_edit": Case(lambda w: {"pk": w.project.pk}, Can.EDIT_PROJECT),
+    "programmes:participant_add": Case(lambda w: {"pk": w.project.pk}, Can.EDIT_PROJECT),
+    "programmes:participant_remove": Case(
+        lambda w: {"pk": w.share.pk}, Can.EDIT_PROJECT, method="post", success=302
+    ),
+    "programmes:node_create": Case(lambda w: {"pk": w.project.pk}, Can.EDIT_PROJECT),
+    "programmes:node_edit": Case(lambda w: {"pk": w.activity.pk}, Can.EDIT_PROJECT),
+    "programmes:node_delete": Case(
+        lambda w: {"pk": w.activity.pk}, Can.EDIT_PROJECT, method="post", success=302
+    ),
+    "programmes:indicator_create": Case(lambda w: {"pk": w.project.pk}, Can.EDIT_INDICATORS),
+    "programmes:indicator": Case(lambda w: {"pk": w.indicator.pk}, Can.VIEW),
+    "programmes:indicator_edit": Case(lambda w: {"pk": w.indicator.pk}, Can.EDIT_INDICATORS),
+    "programmes:period_create": Case(lambda w: {"pk": w.project.pk}, Can.EDIT_INDICATORS),
+    "programmes:period_status": Case(
+        lambda w: {"pk": w.period.pk},
+        Can.EDIT_INDICATORS,
+        method="post",
+        data=lambda w: {"status": "submitted"},
+        success=302,
+    ),
+    "programmes:target_area_add": Case(lambda w: {"pk": w.project.pk}, Can.EDIT_PROJECT),
+    "programmes:target_area_remove": Case(
+        lambda w: {"pk": w.area.pk}, Can.EDIT_PROJECT, method="post", success=302
+    ),
+}
+
+
+def _names(patterns, prefix: str = "") -> list[str]:
+    found = []
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            found += _names(pattern.url_patterns, namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            found.append(prefix + pattern.name)
+    return found
+
+
+def test_every_url_pattern_is_in_the_table():
+    names = set(_names(get_resolver().url_patterns))
+    assert names - set(TABLE) == set(), "add these URLs to the role table"
+    assert set(TABLE) - names == set(), "these table entries have no URL any more"
+
+
+def expected_status(case: Case, user_name: str) -> int:
+    if case.need == PUBLIC:
+        if case.signed_in and user_name != "anonymous":
+            return case.signed_in
+        return case.success
+    if user_name == "anonymous":
+        return 302  # to the sign-in page
+    if case.need == LOGIN:
+        return case.success
+    if user_name == "outsider":
+        return 404
+    if user_name == "partner_viewer":
+        if case.scope == "organisation":
+            return 404
+        allowed = capabilities(Role.VIEWER) & capabilities(Role.VIEWER)
+    else:
+        allowed = capabilities(ROLE_USERS[user_name])
+    return case.success if case.need in allowed else 403
+
+
+@pytest.mark.parametrize("user_name", ALL_USERS)
+@pytest.mark.parametrize("url_name", sorted(TABLE))
+def test_url_answers_each_role_as_its_capabilities_say(client, world, url_name, user_name):
+    case = TABLE[url_name]
+    if url_name == "programmes:public_project":
+        world.project.is_public = user_name != "outsider"  # both states get exercised
+        world.project.save()
+        expected = 404 if user_name == "outsider" else 200
+    else:
+        expected = expected_status(case, user_name)
+    user = world.user(user_name)
+    if user is not None:
+        client.force_login(user)
+    url = reverse(url_name, kwargs=case.args(world))
+    data = case.data(world) if case.data else {}
+    response = client.post(url, data) if case.method == "post" else client.get(url)
+    assert response.status_code == expected, f"{url_name} as {user_name}"
+    if expected == 302 and user_name == "anonymous" and case.need not in (PUBLIC,):
+        assert "/accounts/login/" in response["Location"]
