@@ -29,9 +29,11 @@ $(BENCH_STAMP): pyproject.toml | $(PY)
 
 ## demo: set up, migrate, load the seed's programme and serve it at http://$(HOST):$(PORT)/
 demo: $(STAMP)
-	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	@# The compiled catalogues are committed; refresh them only where gettext is installed.
+	@command -v msgfmt >/dev/null && $(PY) manage.py compilemessages --ignore=.venv -v 0 || true
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py load_demo
+	@echo "Jusoor is at http://$(HOST):$(PORT)/  (public page: http://$(HOST):$(PORT)/p/anbar-prevention-conference-2023/)"
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
 ## test: set up with dev extras and run the whole suite (SQLite, or DATABASE_URL)
