@@ -12,7 +12,6 @@ from django.core.management import call_command
 from jusoor.programmes.demo import DEMO_PASSWORD
 from jusoor.programmes.models import Indicator
 
-
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 FLAGS = [

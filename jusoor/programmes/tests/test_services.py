@@ -3,8 +3,8 @@
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from jusoor.core.models import AuditEvent
 from jusoor.programmes import services
