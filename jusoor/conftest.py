@@ -19,6 +19,7 @@ from jusoor.core import crypto
 from jusoor.geo.models import AdminUnit, TargetArea
 from jusoor.programmes.models import (
     Indicator,
+    Programme,
     Project,
     ProjectOrganisation,
     ReportingPeriod,
@@ -94,6 +95,7 @@ class World:
     period: ReportingPeriod
     area: TargetArea
     share: ProjectOrganisation
+    programme: Programme
     extras: dict = field(default_factory=dict)
 
     def user(self, name: str) -> User | None:
@@ -112,7 +114,8 @@ def world(db) -> World:
     users = {name: make_user(name, shams, role) for name, role in ROLE_USERS.items()}
     users["partner_viewer"] = make_user("partner_viewer", partner, Role.VIEWER)
     users["outsider"] = make_user("outsider", other, Role.ADMIN)
-    project = make_project(shams)
+    programme = Programme.objects.create(slug="pve-programme", owner=shams, title_ar="برنامج")
+    project = make_project(shams, programme=programme)
     share = ProjectOrganisation.objects.create(
         project=project, organisation=partner, role="extending", access_role=Role.VIEWER
     )
@@ -167,6 +170,7 @@ def world(db) -> World:
         period,
         area,
         share,
+        programme,
     )
 
 

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("jusoor.accounts.urls")),
     path("", include("jusoor.geo.urls")),
     path("", include("jusoor.programmes.urls")),
+    path("", include("jusoor.people.urls")),
 ]
 
 if settings.DEBUG:

@@ -3,9 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jusoor.accounts.models import User
+from jusoor.accounts.models import Organisation, User
 from jusoor.accounts.roles import Role
-from jusoor.core.forms import BaseForm
+from jusoor.core.forms import BaseForm, BaseModelForm
 
 
 class MemberForm(BaseForm):
@@ -27,3 +27,15 @@ class RoleForm(BaseForm):
 class LanguageForm(BaseForm):
     language = forms.ChoiceField(choices=[("ar", "العربية"), ("en", "English")])
     next = forms.CharField(required=False)
+
+
+class OrganisationForm(BaseModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name_ar", "name_en", "acronym", "kind", "iati_ref", "website"]
+        widgets = {
+            "name_ar": forms.TextInput(attrs={"dir": "rtl"}),
+            "name_en": forms.TextInput(attrs={"dir": "ltr"}),
+            "iati_ref": forms.TextInput(attrs={"dir": "ltr"}),
+            "website": forms.URLInput(attrs={"dir": "ltr"}),
+        }

@@ -57,3 +57,19 @@ def update_phone(actor: User, user: User, phone: str, request=None) -> None:  # 
     user.phone = phone
     user.save(update_fields=["phone", "phone_hash"])
     audit.record(actor, "user.phone_change", user, request=request)
+
+
+@transaction.atomic
+def save_organisation(actor: User, organisation: Organisation, request=None) -> Organisation:  # type: ignore[no-untyped-def]
+    fields = ["name_ar", "name_en", "acronym", "kind", "iati_ref", "website"]
+    before = (
+        Organisation.objects.filter(pk=organisation.pk).values(*fields).first()
+        if organisation.pk
+        else {}
+    ) or {}
+    organisation.full_clean()
+    organisation.save()
+    after = {name: getattr(organisation, name) for name in fields}
+    audit.record(actor, "organisation.update", organisation, request=request,
+                 changes=audit.changes(before, after))
+    return organisation

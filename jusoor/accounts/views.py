@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 
 from jusoor.accounts import services
 from jusoor.accounts.access import get_organisation_for_user
-from jusoor.accounts.forms import LanguageForm, MemberForm, RoleForm
+from jusoor.accounts.forms import LanguageForm, MemberForm, OrganisationForm, RoleForm
 from jusoor.accounts.models import Membership
-from jusoor.accounts.roles import Can, capabilities
+from jusoor.accounts.roles import Can, Role, capabilities
 from jusoor.core import audit
 from jusoor.core.models import AuditEvent
 
@@ -98,6 +98,20 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "role_form": RoleForm(),
         },
     )
+
+
+@login_required
+def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation, _role = get_organisation_for_user(request, slug, Can.MANAGE_MEMBERS)
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        services.save_organisation(request.user, form.save(commit=False), request)
+        messages.success(request, _("Organisation saved."))
+        return redirect("accounts:organisation", slug=organisation.slug)
+    return render(request, "programmes/form.html", {
+        "form": form, "title": _("Edit organisation"),
+        "cancel": reverse("accounts:organisation", args=[organisation.slug]),
+    })
 
 
 @login_required

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from jusoor.accounts.access import role_in
 from jusoor.accounts.models import User
 from jusoor.accounts.roles import Can, capabilities
-from jusoor.programmes.models import Indicator, Project, ReportingPeriod, ResultNode
+from jusoor.programmes.models import Indicator, Programme, Project, ReportingPeriod, ResultNode
 
 
 def project_capabilities(user: User, project: Project) -> frozenset[Can]:
@@ -75,3 +75,16 @@ def get_period_for_user(request: HttpRequest, pk: int, need: Can = Can.VIEW) -> 
 def require(request: HttpRequest, need: Can) -> None:
     if need not in getattr(request, "project_capabilities", frozenset()):
         raise PermissionDenied
+
+
+def get_programme_for_user(request: HttpRequest, slug: str, need: Can = Can.VIEW) -> Programme:
+    """A programme is seen by its lead organisation and by whoever sees one of its projects;
+    only the lead organisation changes it."""
+    programme = get_object_or_404(Programme.objects.select_related("owner"), slug=slug)
+    role = role_in(request.user, programme.owner_id)
+    allowed = capabilities(role)
+    if not allowed and not projects_for_user(request.user).filter(programme=programme).exists():
+        raise Http404
+    if need not in allowed and need != Can.VIEW:
+        raise PermissionDenied
+    return programme

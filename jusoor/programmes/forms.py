@@ -5,11 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 from jusoor.accounts.models import Organisation
 from jusoor.core.forms import BaseForm, BaseModelForm
-from jusoor.geo.models import AdminUnit, Level
+from jusoor.engines.arabic import to_western_digits
+from jusoor.geo.models import AdminUnit, AgeBand, Level, Sex, TargetArea
 from jusoor.programmes.models import (
     Dimension,
     Indicator,
     PeriodStatus,
+    Programme,
     Project,
     ProjectOrganisation,
     ReportingPeriod,
@@ -198,3 +200,57 @@ class TargetAreaForm(BaseForm):
         widget=forms.TextInput(attrs={"list": "units", "dir": "ltr"}),
         error_messages={"invalid_choice": _("No district or sub-district has this p-code.")},
     )
+
+
+class ProgrammeForm(BaseModelForm):
+    governorates = forms.ModelMultipleChoiceField(
+        label=_("Governorates"),
+        required=False,
+        queryset=AdminUnit.objects.filter(level=Level.GOVERNORATE),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Programme
+        fields = ["title_ar", "title_en", "slug", "summary_ar", "summary_en", "governorates"]
+        widgets = {
+            "title_ar": forms.TextInput(attrs={"dir": "rtl"}),
+            "title_en": forms.TextInput(attrs={"dir": "ltr"}),
+            "summary_ar": forms.Textarea(attrs={"rows": 4, "dir": "rtl"}),
+            "summary_en": forms.Textarea(attrs={"rows": 4, "dir": "ltr"}),
+        }
+
+
+class PopulationForm(BaseForm):
+    """Population of one target area: a number for every sex × age band."""
+
+    source = forms.CharField(label=_("Source of the figures"), required=False, max_length=200)
+
+    def __init__(self, *args, area: TargetArea, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        current = {(p.sex, p.age_band): p for p in area.population.all()}
+        self.cells = []
+        for sex, sex_label in Sex.choices:
+            for band, band_label in AgeBand.choices:
+                name = f"n_{sex}_{band}"
+                figure = current.get((sex, band))
+                self.fields[name] = forms.IntegerField(
+                    label=f"{sex_label} · {band_label}",
+                    required=False,
+                    min_value=0,
+                    initial=figure.count if figure else None,
+                    widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+                )
+                self.cells.append((sex, band, name))
+        if current and not self.is_bound:
+            self.fields["source"].initial = next(iter(current.values())).source
+        if self.is_bound:
+            # Digits were normalised before these fields existed; do it for them too.
+            data = self.data.copy()
+            for _sex, _band, name in self.cells:
+                if isinstance(data.get(name), str):
+                    data[name] = to_western_digits(data[name]).strip()
+            self.data = data
+
+    def figures(self) -> dict[tuple[str, str], int | None]:
+        return {(sex, band): self.cleaned_data.get(name) for sex, band, name in self.cells}

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from jusoor.accounts.models import User
 from jusoor.core import audit
-from jusoor.geo.models import AdminUnit, TargetArea
+from jusoor.geo.models import AdminUnit, AreaPopulation, TargetArea
 from jusoor.programmes.models import (
     PARENT_KIND,
     Dimension,
@@ -308,3 +308,37 @@ def remove_target_area(actor: User, area: TargetArea, request=None) -> None:  # 
         pcode=area.unit.pcode,
     )
     area.delete()
+
+
+@transaction.atomic
+def save_programme(actor: User, programme, governorates=None, request=None):  # type: ignore[no-untyped-def]
+    save_model(actor, programme, "programme", request)
+    if governorates is not None:
+        programme.governorates.set(governorates)
+    return programme
+
+
+@transaction.atomic
+def set_population(
+    actor: User,
+    area: TargetArea,
+    figures: dict[tuple[str, str], int | None],
+    source: str = "",
+    request=None,  # type: ignore[no-untyped-def]
+) -> None:
+    """Replace the area's population table; an empty cell removes that figure."""
+    for (sex, band), count in figures.items():
+        if count is None:
+            AreaPopulation.objects.filter(area=area, sex=sex, age_band=band).delete()
+        else:
+            AreaPopulation.objects.update_or_create(
+                area=area, sex=sex, age_band=band, defaults={"count": count, "source": source}
+            )
+    audit.record(
+        actor,
+        "project.target_area.population",
+        area,
+        request=request,
+        organisation=area.project.owner,
+        total=sum(c for c in figures.values() if c),
+    )

@@ -13,6 +13,14 @@ urlpatterns = [
         views.project_create,
         name="project_create",
     ),
+    path(
+        "workspace/organisations/<slug:slug>/programmes/new/",
+        views.programme_create,
+        name="programme_create",
+    ),
+    path("workspace/programmes/<slug:slug>/", views.programme_detail, name="programme"),
+    path("workspace/programmes/<slug:slug>/edit/", views.programme_edit, name="programme_edit"),
+    path("workspace/areas/<int:pk>/population/", views.area_population, name="area_population"),
     path("workspace/projects/<int:pk>/", views.project_detail, name="project"),
     path("workspace/projects/<int:pk>/edit/", views.project_edit, name="project_edit"),
     path(

@@ -11,14 +11,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jusoor.accounts.access import get_organisation_for_user, organisations_of
-from jusoor.accounts.roles import Can
+from jusoor.accounts.access import get_organisation_for_user, organisations_of, role_in
+from jusoor.accounts.roles import Can, capabilities
 from jusoor.geo.models import AdminUnit, Level, TargetArea
 from jusoor.programmes import services
 from jusoor.programmes.access import (
     get_indicator_for_user,
     get_node_for_user,
     get_period_for_user,
+    get_programme_for_user,
     get_project_for_user,
     projects_for_user,
     require,
@@ -30,6 +31,8 @@ from jusoor.programmes.forms import (
     ParticipantForm,
     PeriodForm,
     PeriodStatusForm,
+    PopulationForm,
+    ProgrammeForm,
     ProjectForm,
     TargetAreaForm,
 )
@@ -37,6 +40,7 @@ from jusoor.programmes.models import (
     Indicator,
     IndicatorTarget,
     IndicatorValue,
+    Programme,
     Project,
     ProjectOrganisation,
     ResultNode,
@@ -381,3 +385,66 @@ def target_area_remove(request: HttpRequest, pk: int) -> HttpResponse:
     services.remove_target_area(request.user, area, request)
     messages.success(request, _("Target area removed."))
     return redirect("programmes:project", pk=project.pk)
+
+
+@login_required
+def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = get_programme_for_user(request, slug)
+    projects = (
+        projects_for_user(request.user).filter(programme=programme).select_related("owner")
+    )
+    can_edit = Can.EDIT_PROJECT in capabilities(role_in(request.user, programme.owner_id))
+    return render(
+        request,
+        "programmes/programme_detail.html",
+        {"programme": programme, "projects": projects, "can_edit": can_edit},
+    )
+
+
+def _programme_form_page(request: HttpRequest, programme: Programme, title: str) -> HttpResponse:
+    form = ProgrammeForm(
+        request.POST or None,
+        instance=programme,
+        initial={"governorates": programme.governorates.all()} if programme.pk else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_programme(
+                request.user, form.save(commit=False), form.cleaned_data["governorates"], request
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Programme saved."))
+            return redirect("programmes:programme", slug=saved.slug)
+    return render(request, "programmes/form.html", {"form": form, "title": title})
+
+
+@login_required
+def programme_create(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation, _role = get_organisation_for_user(request, slug, Can.EDIT_PROJECT)
+    return _programme_form_page(request, Programme(owner=organisation), _("New programme"))
+
+
+@login_required
+def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = get_programme_for_user(request, slug, Can.EDIT_PROJECT)
+    return _programme_form_page(request, programme, _("Edit programme"))
+
+
+@login_required
+def area_population(request: HttpRequest, pk: int) -> HttpResponse:
+    area = get_object_or_404(TargetArea.objects.select_related("unit", "project"), pk=pk)
+    project = get_project_for_user(request, area.project_id, Can.EDIT_PROJECT)
+    form = PopulationForm(request.POST or None, area=area)
+    if request.method == "POST" and form.is_valid():
+        services.set_population(
+            request.user, area, form.figures(), form.cleaned_data["source"], request
+        )
+        messages.success(request, _("Population figures saved."))
+        return redirect("programmes:project", pk=project.pk)
+    return render(
+        request,
+        "programmes/population.html",
+        {"form": form, "area": area, "project": project},
+    )

@@ -66,6 +66,15 @@ TABLE: dict[str, Case] = {
     "programmes:project_create": Case(
         lambda w: {"slug": "shams"}, Can.EDIT_PROJECT, scope="organisation"
     ),
+    "accounts:organisation_edit": Case(
+        lambda w: {"slug": "shams"}, Can.MANAGE_MEMBERS, scope="organisation"
+    ),
+    "programmes:programme_create": Case(
+        lambda w: {"slug": "shams"}, Can.EDIT_PROJECT, scope="organisation"
+    ),
+    "programmes:programme": Case(lambda w: {"slug": w.programme.slug}, Can.VIEW),
+    "programmes:programme_edit": Case(lambda w: {"slug": w.programme.slug}, Can.EDIT_PROJECT),
+    "programmes:area_population": Case(lambda w: {"pk": w.area.pk}, Can.EDIT_PROJECT),
     "programmes:project": Case(lambda w: {"pk": w.project.pk}, Can.VIEW),
     "programmes:project_edit": Case(lambda w: {"pk": w.project.pk}, Can.EDIT_PROJECT),
     "programmes:participant_add": Case(lambda w: {"pk": w.project.pk}, Can.EDIT_PROJECT),

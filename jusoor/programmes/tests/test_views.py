@@ -173,3 +173,40 @@ def test_workspace_project_list_query_count_does_not_grow_with_projects(
     client.force_login(world.users["shams_viewer"])
     with django_assert_max_num_queries(8):
         client.get(reverse("programmes:workspace"))
+
+
+def test_population_figures_are_entered_in_arabic_digits_and_replace_old_ones(client, world):
+    from jusoor.geo.models import AreaPopulation
+
+    AreaPopulation.objects.create(area=world.area, sex="f", age_band="60+", count=99)
+    client.force_login(world.users["shams_programme_manager"])
+    url = reverse("programmes:area_population", args=[world.area.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url, {"n_f_18-24": "١٢٠٠", "n_m_18-24": "1100", "n_f_60+": "", "source": "CSO 2020"}
+    )
+    assert response.status_code == 302
+    figures = {(p.sex, p.age_band): p.count for p in world.area.population.all()}
+    assert figures == {("f", "18-24"): 1200, ("m", "18-24"): 1100}
+    assert AuditEvent.objects.filter(action="project.target_area.population").exists()
+
+
+def test_negative_population_is_refused_next_to_its_cell(client, world):
+    client.force_login(world.users["shams_programme_manager"])
+    url = reverse("programmes:area_population", args=[world.area.pk])
+    response = client.post(url, {"n_f_18-24": "-5"})
+    assert response.status_code == 200 and "errorlist" in response.content.decode()
+    assert not world.area.population.exists()
+
+
+def test_programme_created_and_partner_sees_it_through_its_project(client, world):
+    client.force_login(world.users["shams_programme_manager"])
+    response = client.post(
+        reverse("programmes:programme_create", args=["shams"]),
+        {"title_ar": "برنامج جديد", "slug": "new-programme", "governorates": []},
+    )
+    assert response.status_code == 302
+    client.force_login(world.users["partner_viewer"])
+    html = client.get(reverse("programmes:programme", args=[world.programme.slug])).content.decode()
+    assert world.project.title_ar in html
+    assert client.get(reverse("programmes:programme", args=["new-programme"])).status_code == 404
