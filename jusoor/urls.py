@@ -6,7 +6,6 @@ urlpatterns = [
     path("", include("jusoor.accounts.urls")),
     path("", include("jusoor.geo.urls")),
     path("", include("jusoor.programmes.urls")),
-    path("", include("jusoor.people.urls")),
 ]
 
 if settings.DEBUG:

@@ -70,6 +70,11 @@ def save_organisation(actor: User, organisation: Organisation, request=None) -> 
     organisation.full_clean()
     organisation.save()
     after = {name: getattr(organisation, name) for name in fields}
-    audit.record(actor, "organisation.update", organisation, request=request,
-                 changes=audit.changes(before, after))
+    audit.record(
+        actor,
+        "organisation.update",
+        organisation,
+        request=request,
+        changes=audit.changes(before, after),
+    )
     return organisation

@@ -11,7 +11,11 @@ urlpatterns = [
     path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("language/", views.set_language, name="set_language"),
     path("workspace/organisations/<slug:slug>/", views.organisation_detail, name="organisation"),
-    path("workspace/organisations/<slug:slug>/edit/", views.organisation_edit, name="organisation_edit"),
+    path(
+        "workspace/organisations/<slug:slug>/edit/",
+        views.organisation_edit,
+        name="organisation_edit",
+    ),
     path("workspace/organisations/<slug:slug>/members/add/", views.member_add, name="member_add"),
     path("workspace/organisations/<slug:slug>/audit/", views.audit_log, name="audit_log"),
     path("workspace/memberships/<int:pk>/role/", views.membership_role, name="membership_role"),

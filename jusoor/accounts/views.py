@@ -91,6 +91,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "organisation": organisation,
             "role": role,
+            "role_label": Role(role).label,
             "can": can,
             "members": members,
             "show_phones": show_phones,
@@ -108,10 +109,15 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
         services.save_organisation(request.user, form.save(commit=False), request)
         messages.success(request, _("Organisation saved."))
         return redirect("accounts:organisation", slug=organisation.slug)
-    return render(request, "programmes/form.html", {
-        "form": form, "title": _("Edit organisation"),
-        "cancel": reverse("accounts:organisation", args=[organisation.slug]),
-    })
+    return render(
+        request,
+        "programmes/form.html",
+        {
+            "form": form,
+            "title": _("Edit organisation"),
+            "cancel": reverse("accounts:organisation", args=[organisation.slug]),
+        },
+    )
 
 
 @login_required

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from jusoor.engines.arabic import to_western_digits
 
@@ -50,3 +51,14 @@ class BaseForm(ArabicDigitsMixin, forms.Form):
 
 class BaseModelForm(ArabicDigitsMixin, forms.ModelForm):
     pass
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's ValidationError next to the fields it names, the rest above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from jusoor.accounts.access import get_organisation_for_user, organisations_of, role_in
 from jusoor.accounts.roles import Can, capabilities
+from jusoor.core.forms import add_service_errors
 from jusoor.geo.models import AdminUnit, Level, TargetArea
 from jusoor.programmes import services
 from jusoor.programmes.access import (
@@ -111,7 +112,7 @@ def project_create(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             services.save_project(request.user, project, form.cleaned_data["governorates"], request)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Project created."))
             return redirect("programmes:project", pk=project.pk)
@@ -138,7 +139,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 request.user, form.save(commit=False), form.cleaned_data["governorates"], request
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Project saved."))
             return redirect("programmes:project", pk=project.pk)
@@ -161,7 +162,7 @@ def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.add_participant(request.user, form.save(commit=False), request)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Organisation added to the project."))
             return redirect("programmes:project", pk=project.pk)
@@ -194,7 +195,7 @@ def _node_form_page(
         try:
             services.save_node(request.user, form.save(commit=False), request)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Results framework saved."))
             return redirect("programmes:project", pk=project.pk)
@@ -233,7 +234,7 @@ def _indicator_form_page(
         try:
             saved = services.save_indicator(request.user, form.save(commit=False), request)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Indicator saved."))
             return redirect("programmes:indicator", pk=saved.pk)
@@ -283,13 +284,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         request,
                     )
             except ValidationError as exc:
-                for field, errors in (
-                    exc.message_dict.items()
-                    if hasattr(exc, "error_dict")
-                    else [(None, exc.messages)]
-                ):
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Figure saved."))
                 return redirect("programmes:indicator", pk=indicator.pk)
@@ -357,7 +352,7 @@ def target_area_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.add_target_area(request.user, project, form.cleaned_data["unit"], request)
         except ValidationError as exc:
-            form.add_error("unit", exc.message_dict.get("unit", exc.messages))
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Target area added."))
             return redirect("programmes:project", pk=project.pk)
@@ -390,9 +385,7 @@ def target_area_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_programme_for_user(request, slug)
-    projects = (
-        projects_for_user(request.user).filter(programme=programme).select_related("owner")
-    )
+    projects = projects_for_user(request.user).filter(programme=programme).select_related("owner")
     can_edit = Can.EDIT_PROJECT in capabilities(role_in(request.user, programme.owner_id))
     return render(
         request,
@@ -413,7 +406,7 @@ def _programme_form_page(request: HttpRequest, programme: Programme, title: str)
                 request.user, form.save(commit=False), form.cleaned_data["governorates"], request
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Programme saved."))
             return redirect("programmes:programme", slug=saved.slug)
