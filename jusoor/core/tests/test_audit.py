@@ -1,10 +1,14 @@
 """The audit log records who did what, and nobody can rewrite it."""
 
+from io import StringIO
+
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import DatabaseError, transaction
 from django.urls import reverse
+from django.utils import translation
 
-from jusoor.core.models import AuditEvent
+from jusoor.core.models import AuditEvent, verify_chain
 
 
 @pytest.mark.django_db
@@ -77,3 +81,50 @@ def test_admin_cannot_demote_themselves(admin_client, world):
     membership.refresh_from_db()
     assert membership.role == "admin"
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_each_event_seals_the_one_before_it():
+    first = AuditEvent.objects.create(action="one")
+    second = AuditEvent.objects.create(action="two", data={"نص": "عربي"})
+    assert first.previous_hash == "" or len(first.previous_hash) == 64
+    assert second.previous_hash == first.hash and len(second.hash) == 64
+    assert verify_chain() == (AuditEvent.objects.count(), None)
+
+
+@pytest.mark.django_db
+def test_a_changed_event_is_found_by_the_chain_check():
+    from django.db import connection
+
+    from jusoor.core.dbguard import install_audit_guard, remove_audit_guard
+
+    events = [AuditEvent.objects.create(action=f"e{n}") for n in range(5)]
+    remove_audit_guard(connection)  # as an attacker with database access would
+    AuditEvent.objects.filter(pk=events[2].pk).update(object_repr="forged")
+    install_audit_guard(connection)
+    checked, broken = verify_chain()
+    assert broken.pk == events[2].pk
+    with pytest.raises(CommandError, match=f"event {events[2].pk}"):
+        call_command("verify_audit_chain")
+
+
+@pytest.mark.django_db
+def test_a_removed_event_breaks_the_chain_at_the_next_one():
+    from django.db import connection
+
+    from jusoor.core.dbguard import install_audit_guard, remove_audit_guard
+
+    events = [AuditEvent.objects.create(action=f"e{n}") for n in range(4)]
+    remove_audit_guard(connection)
+    AuditEvent.objects.filter(pk=events[1].pk).delete()
+    install_audit_guard(connection)
+    assert verify_chain()[1].pk == events[2].pk
+
+
+@pytest.mark.django_db
+def test_intact_chain_is_reported_by_the_command():
+    AuditEvent.objects.create(action="x")
+    out = StringIO()
+    with translation.override("en"):
+        call_command("verify_audit_chain", stdout=out)
+    assert "chain is intact" in out.getvalue()

@@ -87,3 +87,18 @@ def test_malformed_key_is_reported(settings):
             crypto.seal("x")
     finally:
         crypto.reset_caches()
+
+
+def test_generated_key_is_accepted_as_a_personal_data_key(settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("generate_pii_key", stdout=out)
+    settings.PII_KEY = out.getvalue().strip()
+    crypto.reset_caches()
+    try:
+        assert crypto.open_sealed(crypto.seal("مفتاح")) == "مفتاح"
+    finally:
+        crypto.reset_caches()
