@@ -9,7 +9,7 @@ BENCH_STAMP := $(VENV)/.installed-bench
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint format bench messages browser-deps migrations-check clean
+.PHONY: demo test lint format bench messages browser-deps migrations-check train-moderation clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,10 @@ bench: $(BENCH_STAMP)
 
 bench-%: $(BENCH_STAMP)
 	$(PY) bench/$*.py $(BENCH_ARGS)
+
+## train-moderation: retrain the shipped moderation model from ../shared/data/arabic-offensive
+train-moderation: $(BENCH_STAMP)
+	$(PY) -m jusoor.engines.moderation.train
 
 clean:
 	rm -rf $(VENV) .pytest_cache

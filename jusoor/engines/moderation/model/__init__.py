@@ -1,0 +1,1 @@
+"""The shipped moderation model (data files only; a package so setuptools ships them)."""
