@@ -113,3 +113,13 @@ def test_readme_quick_start_has_exactly_the_two_commands():
 
 def test_path_helper_points_beside_the_repository():
     assert Path(REPOSITORY / "manage.py").exists()
+
+
+def test_new_passwords_are_hashed_with_argon2(db):
+    from django.contrib.auth.hashers import make_password
+    from django.test import override_settings
+
+    from jusoor.settings import PASSWORD_HASHERS
+
+    with override_settings(PASSWORD_HASHERS=PASSWORD_HASHERS):
+        assert make_password("كلمة سر طويلة").startswith("argon2$")
