@@ -110,10 +110,10 @@ def is_sealed_with_current_key(token: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _index_key() -> bytes:
-    # Derived from the oldest key so that lookups survive rotation until the index is rebuilt.
-    _, keys = keyring()
-    master = list(keys.values())[-1]
-    return hmac.new(master, b"jusoor blind index v1", hashlib.sha256).digest()
+    # Derived from the current key; `rotate_pii_key` rebuilds every lookup hash with it, so run it
+    # right after putting a new key first.
+    key_id, keys = keyring()
+    return hmac.new(keys[key_id], b"jusoor blind index v1", hashlib.sha256).digest()
 
 
 def blind_index(value: str) -> str:
