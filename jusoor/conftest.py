@@ -49,6 +49,18 @@ def _audit_guard(request):
         install_audit_guard(connection)
 
 
+@pytest.fixture
+def flushable_audit_log(transactional_db):
+    """A transactional test ends with a flush that deletes every row; lift the append-only guard
+    for it (the next test puts it back)."""
+    from django.db import connection
+
+    from jusoor.core.dbguard import remove_audit_guard
+
+    yield
+    remove_audit_guard(connection)
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -32,18 +32,7 @@ pytestmark = [
 
 
 @pytest.fixture
-def _flushable_audit_log(transactional_db):
-    """The end-of-test flush deletes every row; the next test puts the guard back."""
-    from django.db import connection
-
-    from jusoor.core.dbguard import remove_audit_guard
-
-    yield
-    remove_audit_guard(connection)
-
-
-@pytest.fixture
-def page(live_server, _flushable_audit_log, monkeypatch):
+def page(live_server, flushable_audit_log, monkeypatch):
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
