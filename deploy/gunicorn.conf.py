@@ -1,0 +1,20 @@
+"""gunicorn settings for Jusoor: `gunicorn -c deploy/gunicorn.conf.py jusoor.wsgi`."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("JUSOOR_BIND", "127.0.0.1:8000")
+# Sync workers: each request holds one database connection; 2 per core plus one is the usual fit.
+workers = int(os.environ.get("JUSOOR_WEB_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("JUSOOR_WEB_THREADS", "1"))
+timeout = int(os.environ.get("JUSOOR_WEB_TIMEOUT", "60"))
+graceful_timeout = 30
+max_requests = 2000
+max_requests_jitter = 200
+# Upload limit is enforced by nginx (client_max_body_size) and by the app per kind of upload.
+limit_request_line = 8190
+forwarded_allow_ips = os.environ.get("JUSOOR_PROXY_IPS", "127.0.0.1")
+accesslog = "-"
+errorlog = "-"
+# Access logs must not carry personal data: no query strings (invitation codes, tokens).
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
