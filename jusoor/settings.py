@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "jusoor.accounts",
     "jusoor.geo",
     "jusoor.programmes",
+    "jusoor.dialogue",
 ]
 
 MIDDLEWARE = [
@@ -181,6 +182,9 @@ PII_KEY_FILE = env("JUSOOR_PII_KEY_FILE", "" if PRODUCTION else str(DATA_DIR / "
 
 # Aggregates that leave the workspace hide cells smaller than this many people.
 SMALL_CELL_THRESHOLD = int(env("JUSOOR_SMALL_CELL_THRESHOLD", "5"))
+
+# The library refuses uploads larger than this many megabytes.
+LIBRARY_MAX_UPLOAD_MB = int(env("JUSOOR_LIBRARY_MAX_UPLOAD_MB", "50"))
 
 SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(8 * 3600)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

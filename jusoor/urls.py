@@ -2,10 +2,12 @@ from django.conf import settings
 from django.urls import include, path
 from django.views.static import serve
 
+
 urlpatterns = [
     path("", include("jusoor.accounts.urls")),
     path("", include("jusoor.geo.urls")),
     path("", include("jusoor.programmes.urls")),
+    path("", include("jusoor.dialogue.urls")),
 ]
 
 if settings.DEBUG:

@@ -30,9 +30,12 @@ class Can(StrEnum):
     APPROVE_PERIODS = "approve_periods"  # approve and lock reporting periods
     MANAGE_MEMBERS = "manage_members"  # add people, change roles
     COLLECT_DATA = "collect_data"  # fill forms
+    MANAGE_FORMS = "manage_forms"  # upload survey forms, review, import and export submissions
     RUN_EVENTS = "run_events"  # meetings, registration, check-in
+    MANAGE_PEOPLE = "manage_people"  # participant registry: add, edit, consent, merge, import
     MODERATE = "moderate"  # the dialogue's moderation queue
     VIEW_AUDIT = "view_audit"
+    MANAGE_LIBRARY = "manage_library"  # add, edit and remove library resources
 
 
 _ALL = set(Can)
@@ -47,12 +50,25 @@ CAPABILITIES: dict[str, frozenset[Can]] = {
             Can.EDIT_INDICATORS,
             Can.APPROVE_PERIODS,
             Can.RUN_EVENTS,
+            Can.MANAGE_FORMS,
+            Can.MANAGE_PEOPLE,
+            Can.MANAGE_LIBRARY,
         }
     ),
     Role.ME_OFFICER: frozenset(
-        {Can.VIEW, Can.VIEW_PERSONAL_DATA, Can.EDIT_INDICATORS, Can.COLLECT_DATA}
+        {
+            Can.VIEW,
+            Can.VIEW_PERSONAL_DATA,
+            Can.EDIT_INDICATORS,
+            Can.COLLECT_DATA,
+            Can.MANAGE_FORMS,
+            Can.MANAGE_PEOPLE,
+            Can.MANAGE_LIBRARY,
+        }
     ),
-    Role.FACILITATOR: frozenset({Can.VIEW, Can.VIEW_PERSONAL_DATA, Can.RUN_EVENTS}),
+    Role.FACILITATOR: frozenset(
+        {Can.VIEW, Can.VIEW_PERSONAL_DATA, Can.RUN_EVENTS, Can.MANAGE_PEOPLE}
+    ),
     Role.ENUMERATOR: frozenset({Can.VIEW, Can.COLLECT_DATA}),
     Role.MODERATOR: frozenset({Can.VIEW, Can.MODERATE}),
     Role.VIEWER: frozenset({Can.VIEW}),

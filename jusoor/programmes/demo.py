@@ -16,6 +16,7 @@ from django.db import transaction
 from jusoor.accounts.models import Membership, Organisation, User
 from jusoor.accounts.roles import Role
 from jusoor.core import audit
+from jusoor.dialogue.demo import load_dialogue_demo
 from jusoor.geo.models import AdminUnit, AgeBand, AreaPopulation, Sex, TargetArea
 from jusoor.programmes.models import (
     Indicator,
@@ -407,5 +408,6 @@ def load_demo() -> dict[str, Any]:
         )
     if period.status != PeriodStatus.APPROVED:
         ReportingPeriod.objects.filter(pk=period.pk).update(status=PeriodStatus.APPROVED)
+    load_dialogue_demo(project)
     audit.record(None, "demo.load", project)
     return {"project": project, "logins": logins}

@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from jusoor.accounts.roles import Can, Role, capabilities
 from jusoor.conftest import ALL_USERS, ROLE_USERS, World
+from jusoor.dialogue.tests import builders as dialogue
 
 PUBLIC = "public"
 LOGIN = "login"
@@ -100,6 +101,112 @@ TABLE: dict[str, Case] = {
     "programmes:target_area_add": Case(lambda w: {"pk": w.project.pk}, Can.EDIT_PROJECT),
     "programmes:target_area_remove": Case(
         lambda w: {"pk": w.area.pk}, Can.EDIT_PROJECT, method="post", success=302
+    ),
+    "dialogue:conversation": Case(
+        lambda w: {"slug": dialogue.dialogue_world(w)["conversation"].slug}, PUBLIC
+    ),
+    "dialogue:join": Case(
+        lambda w: {"slug": dialogue.dialogue_world(w)["conversation"].slug},
+        PUBLIC,
+        method="post",
+        data=lambda w: {"code": "NOT-A-CODE"},
+        success=302,
+    ),
+    "dialogue:vote": Case(
+        lambda w: {"slug": dialogue.dialogue_world(w)["conversation"].slug},
+        PUBLIC,
+        method="post",
+        data=lambda w: {"statement": dialogue.dialogue_world(w)["statement"].pk, "value": 1},
+        success=302,
+    ),
+    "dialogue:submit": Case(
+        lambda w: {"slug": dialogue.dialogue_world(w)["conversation"].slug},
+        PUBLIC,
+        method="post",
+        data=lambda w: {"text": "المراكز الشبابية تبعد الشباب عن العنف"},
+        success=302,
+    ),
+    "dialogue:mine": Case(
+        lambda w: {"slug": dialogue.dialogue_world(w)["conversation"].slug}, PUBLIC
+    ),
+    "dialogue:appeal": Case(
+        lambda w: {
+            "slug": dialogue.dialogue_world(w)["conversation"].slug,
+            "pk": dialogue.dialogue_world(w)["rejected"].pk,
+        },
+        PUBLIC,
+        method="post",
+        success=404,  # only the author's cookie may appeal
+    ),
+    "dialogue:report": Case(
+        lambda w: {
+            "slug": dialogue.dialogue_world(w)["conversation"].slug,
+            "pk": dialogue.dialogue_world(w)["statement"].pk,
+        },
+        PUBLIC,
+        method="post",
+        data=lambda w: {"reason": "spam"},
+        success=302,
+    ),
+    "dialogue:map": Case(
+        lambda w: {"slug": dialogue.dialogue_world(w)["conversation"].slug}, PUBLIC
+    ),
+    "dialogue:moderation_stats": Case(
+        lambda w: {"slug": dialogue.dialogue_world(w)["conversation"].slug}, PUBLIC
+    ),
+    "dialogue:project_conversations": Case(lambda w: {"pk": w.project.pk}, Can.VIEW),
+    "dialogue:create": Case(lambda w: {"pk": w.project.pk}, Can.RUN_EVENTS),
+    "dialogue:detail": Case(
+        lambda w: {"pk": dialogue.dialogue_world(w)["conversation"].pk}, Can.VIEW
+    ),
+    "dialogue:edit": Case(
+        lambda w: {"pk": dialogue.dialogue_world(w)["conversation"].pk}, Can.RUN_EVENTS
+    ),
+    "dialogue:codes": Case(
+        lambda w: {"pk": dialogue.dialogue_world(w)["conversation"].pk}, Can.RUN_EVENTS
+    ),
+    "dialogue:offline": Case(
+        lambda w: {"pk": dialogue.dialogue_world(w)["conversation"].pk}, Can.RUN_EVENTS
+    ),
+    "dialogue:tally": Case(
+        lambda w: {"pk": dialogue.dialogue_world(w)["statement"].pk},
+        Can.RUN_EVENTS,
+        method="post",
+        data=lambda w: {"session": "Ramadi", "agree": 3, "disagree": 1, "passed": 0},
+        success=302,
+    ),
+    "dialogue:queue": Case(
+        lambda w: {"pk": dialogue.dialogue_world(w)["conversation"].pk}, Can.MODERATE
+    ),
+    "dialogue:decide": Case(
+        lambda w: {"pk": dialogue.dialogue_world(w)["statement"].pk},
+        Can.MODERATE,
+        method="post",
+        data=lambda w: {"decision": "accept", "reason": "acceptable"},
+        success=302,
+    ),
+    "dialogue:decide_appeal": Case(
+        lambda w: {"pk": dialogue.dialogue_world(w)["appeal"].pk},
+        Can.MODERATE,
+        method="post",
+        data=lambda w: {"decision": "reject", "reason": "off_topic"},
+        success=302,
+    ),
+    "dialogue:facilitator": Case(
+        lambda w: {"pk": dialogue.dialogue_world(w)["conversation"].pk}, Can.VIEW
+    ),
+    "dialogue:recompute": Case(
+        lambda w: {"pk": dialogue.dialogue_world(w)["conversation"].pk},
+        Can.RUN_EVENTS,
+        method="post",
+        success=302,
+    ),
+    "dialogue:export": Case(
+        lambda w: {"pk": dialogue.dialogue_world(w)["conversation"].pk, "kind": "votes"},
+        Can.RUN_EVENTS,
+    ),
+    "dialogue:report_docx": Case(
+        lambda w: {"pk": dialogue.dialogue_world(w)["conversation"].pk}, Can.VIEW
     ),
 }
 
