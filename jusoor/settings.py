@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "jusoor.accounts",
     "jusoor.geo",
     "jusoor.programmes",
+    "jusoor.surveys",
     "jusoor.dialogue",
 ]
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("jusoor.accounts.urls")),
     path("", include("jusoor.geo.urls")),
     path("", include("jusoor.programmes.urls")),
+    path("", include("jusoor.surveys.urls")),
     path("", include("jusoor.dialogue.urls")),
 ]
 

@@ -30,6 +30,7 @@ from jusoor.programmes.models import (
     ResultNode,
 )
 from jusoor.programmes.services import renumber
+from jusoor.surveys.demo import load_surveys_demo
 
 DEMO_PASSWORD = "jusoor-demo-2023"  # noqa: S105  (printed by `make demo`; demo data only)
 
@@ -408,6 +409,7 @@ def load_demo() -> dict[str, Any]:
         )
     if period.status != PeriodStatus.APPROVED:
         ReportingPeriod.objects.filter(pk=period.pk).update(status=PeriodStatus.APPROVED)
+    load_surveys_demo(project)
     load_dialogue_demo(project)
     audit.record(None, "demo.load", project)
     return {"project": project, "logins": logins}

@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from jusoor.accounts.roles import Can, Role, capabilities
 from jusoor.conftest import ALL_USERS, ROLE_USERS, World
 from jusoor.dialogue.tests import builders as dialogue
+from jusoor.surveys.tests import factories as surveys
 
 PUBLIC = "public"
 LOGIN = "login"
@@ -101,6 +102,51 @@ TABLE: dict[str, Case] = {
     "programmes:target_area_add": Case(lambda w: {"pk": w.project.pk}, Can.EDIT_PROJECT),
     "programmes:target_area_remove": Case(
         lambda w: {"pk": w.area.pk}, Can.EDIT_PROJECT, method="post", success=302
+    ),
+    "surveys:form_list": Case(lambda w: {"pk": w.project.pk}, Can.VIEW),
+    "surveys:form_upload": Case(lambda w: {"pk": w.project.pk}, Can.MANAGE_FORMS),
+    "surveys:tokens": Case(lambda w: {"pk": w.project.pk}, Can.COLLECT_DATA),
+    "surveys:token_revoke": Case(
+        lambda w: {"pk": surveys.table_token(w).pk}, Can.COLLECT_DATA, method="post", success=302
+    ),
+    "surveys:form": Case(lambda w: {"pk": surveys.table_form(w).pk}, Can.VIEW),
+    "surveys:entry": Case(lambda w: {"pk": surveys.table_form(w).pk}, Can.COLLECT_DATA),
+    "surveys:submissions": Case(lambda w: {"pk": surveys.table_form(w).pk}, Can.MANAGE_FORMS),
+    "surveys:export": Case(lambda w: {"pk": surveys.table_form(w).pk}, Can.MANAGE_FORMS),
+    "surveys:import_upload": Case(lambda w: {"pk": surveys.table_form(w).pk}, Can.MANAGE_FORMS),
+    "surveys:import_preview": Case(lambda w: {"pk": surveys.table_import(w).pk}, Can.MANAGE_FORMS),
+    "surveys:import_commit": Case(
+        lambda w: {"pk": surveys.table_import(w).pk}, Can.MANAGE_FORMS, method="post", success=302
+    ),
+    "surveys:submission": Case(lambda w: {"pk": surveys.table_submission(w).pk}, Can.MANAGE_FORMS),
+    "surveys:submission_status": Case(
+        lambda w: {"pk": surveys.table_submission(w).pk},
+        Can.MANAGE_FORMS,
+        method="post",
+        data=lambda w: {"status": "approved"},
+        success=302,
+    ),
+    # OpenRosa answers only HTTP Basic or an app token, never a session: 401 (or 403 for a
+    # token that is not one) whoever is signed in.
+    "surveys:openrosa_form_list": Case(lambda w: {"pk": w.project.pk}, PUBLIC, success=401),
+    "surveys:openrosa_form_download": Case(
+        lambda w: {"pk": w.project.pk, "form_id": surveys.table_form(w).form_id},
+        PUBLIC,
+        success=401,
+    ),
+    "surveys:openrosa_submission": Case(
+        lambda w: {"pk": w.project.pk}, PUBLIC, method="post", success=401
+    ),
+    "surveys:openrosa_key_form_list": Case(
+        lambda w: {"token": "not-a-token", "pk": w.project.pk}, PUBLIC, success=403
+    ),
+    "surveys:openrosa_key_form_download": Case(
+        lambda w: {"token": "not-a-token", "pk": w.project.pk, "form_id": "pve_survey"},
+        PUBLIC,
+        success=403,
+    ),
+    "surveys:openrosa_key_submission": Case(
+        lambda w: {"token": "not-a-token", "pk": w.project.pk}, PUBLIC, method="post", success=403
     ),
     "dialogue:conversation": Case(
         lambda w: {"slug": dialogue.dialogue_world(w)["conversation"].slug}, PUBLIC

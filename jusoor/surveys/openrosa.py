@@ -1,0 +1,169 @@
+"""Reading and writing submission XML, and the OpenRosa response documents.
+
+Submissions come from phones we do not control, so they are parsed with defusedxml: a DTD (and
+with it every entity trick: billion laughs, external entities) is refused outright.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+from xml.etree import ElementTree as ET  # noqa: S405  (only to build documents, never to parse)
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+from django.utils.translation import gettext as _
+
+OPENROSA_VERSION = "1.0"
+FORMLIST_NS = "http://openrosa.org/xforms/xformsList"
+RESPONSE_NS = "http://openrosa.org/http/response"
+
+
+class SubmissionXMLError(ValueError):
+    pass
+
+
+@dataclass
+class ParsedSubmission:
+    form_id: str
+    version: str
+    instance_id: str
+    deprecated_id: str
+    root: Any  # the parsed root element
+    sha256: str
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1] if "}" in tag else tag.split(":")[-1]
+
+
+def parse_submission(raw: bytes) -> ParsedSubmission:
+    try:
+        root = fromstring(raw, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException as exc:
+        raise SubmissionXMLError(
+            _("The submission XML declares a DTD or entities, which are refused.")
+        ) from exc
+    except ET.ParseError as exc:
+        raise SubmissionXMLError(
+            _("The submission is not well-formed XML: %(error)s") % {"error": exc}
+        ) from exc
+    form_id = root.get("id") or ""
+    if not form_id:
+        raise SubmissionXMLError(_("The submission's root element has no form id attribute."))
+    meta = {}
+    for child in root:
+        if _local(child.tag) == "meta":
+            meta = {_local(m.tag): (m.text or "").strip() for m in child}
+    instance_id = meta.get("instanceID", "")
+    if not instance_id:
+        raise SubmissionXMLError(_("The submission has no meta/instanceID."))
+    return ParsedSubmission(
+        form_id=form_id,
+        version=root.get("version") or "",
+        instance_id=instance_id,
+        deprecated_id=meta.get("deprecatedID", ""),
+        root=root,
+        sha256=hashlib.sha256(raw).hexdigest(),
+    )
+
+
+def answers_from_xml(root: Any, repeat_paths: set[str]) -> dict[str, Any]:
+    """{question path: value}; a repeat's path holds a list of such dicts, one per entry."""
+    answers: dict[str, Any] = {}
+    _collect(root, "", repeat_paths, answers)
+    return answers
+
+
+def _collect(element: Any, prefix: str, repeats: set[str], into: dict[str, Any]) -> None:
+    for child in element:
+        path = f"{prefix}{_local(child.tag)}"
+        if path in repeats:
+            entry: dict[str, Any] = {}
+            _collect(child, f"{path}/", repeats, entry)
+            into.setdefault(path, []).append(entry)
+        elif len(child):
+            _collect(child, f"{path}/", repeats, into)
+        else:
+            text = (child.text or "").strip()
+            if text:
+                into[path] = text
+
+
+def split_personal(
+    answers: dict[str, Any], personal: set[str]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Take personal-data answers out: (plain answers, personal answers), same shape."""
+    plain: dict[str, Any] = {}
+    private: dict[str, Any] = {}
+    for key, value in answers.items():
+        if isinstance(value, list):
+            parts = [split_personal(entry, personal) for entry in value]
+            plain[key] = [p for p, _ in parts]
+            if any(q for _, q in parts):
+                private[key] = [q for _, q in parts]
+        elif key in personal:
+            private[key] = value
+        else:
+            plain[key] = value
+    return plain, private
+
+
+def merge_personal(plain: dict[str, Any], private: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(plain)
+    for key, value in private.items():
+        if isinstance(value, list):
+            entries = merged.get(key) or [{} for _ in value]
+            merged[key] = [
+                merge_personal(entry, extra) for entry, extra in zip(entries, value, strict=False)
+            ]
+        else:
+            merged[key] = value
+    return merged
+
+
+def build_xml(
+    definition: dict[str, Any], form_id: str, version: str, answers: dict[str, Any]
+) -> bytes:
+    """The XML ODK Collect would send for these answers (used by imports and the demo)."""
+    root = ET.Element(definition.get("name") or "data", {"id": form_id, "version": version})
+    _build(root, definition.get("children") or [], "", answers)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=False)
+
+
+def _build(parent: Any, children: list[dict[str, Any]], prefix: str, answers: dict[str, Any]):
+    for child in children:
+        name = child.get("name")
+        if not name:
+            continue
+        path = f"{prefix}{name}"
+        kind = child.get("type")
+        if kind == "repeat":
+            for entry in answers.get(path) or []:
+                element = ET.SubElement(parent, name)
+                _build(element, child.get("children") or [], f"{path}/", entry)
+        elif kind == "group" or child.get("children"):
+            element = ET.SubElement(parent, name)
+            _build(element, child.get("children") or [], f"{path}/", answers)
+        else:
+            element = ET.SubElement(parent, name)
+            value = answers.get(path)
+            if value not in (None, ""):
+                element.text = str(value)
+
+
+def form_list_xml(entries: list[dict[str, str]]) -> bytes:
+    root = ET.Element("xforms", {"xmlns": FORMLIST_NS})
+    for entry in entries:
+        xform = ET.SubElement(root, "xform")
+        for key in ("formID", "name", "version", "hash", "downloadUrl"):
+            ET.SubElement(xform, key).text = entry[key]
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8")
+
+
+def response_xml(message: str, nature: str = "") -> bytes:
+    root = ET.Element("OpenRosaResponse", {"xmlns": RESPONSE_NS})
+    attributes = {"nature": nature} if nature else {}
+    ET.SubElement(root, "message", attributes).text = message
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8")

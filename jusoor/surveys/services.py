@@ -1,0 +1,497 @@
+"""Every write of the surveys app: validated, saved in a transaction, recorded in the audit log."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import secrets
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jusoor.accounts.models import User
+from jusoor.core import audit, crypto
+from jusoor.programmes.models import Project
+from jusoor.surveys import kobo_import, openrosa, xlsform
+from jusoor.surveys.models import (
+    AppToken,
+    Attachment,
+    Channel,
+    Form,
+    FormVersion,
+    ImportStatus,
+    KoboImport,
+    Submission,
+    SubmissionReview,
+    SubmissionStatus,
+    WebDraft,
+)
+
+
+def upload_form(
+    actor: Any,
+    project: Project,
+    content: bytes,
+    filename: str,
+    *,
+    key_informant: bool = False,
+    request: HttpRequest | None = None,
+) -> FormVersion:
+    """Parse an XLSForm with pyxform; a known form_id gets a new version. Nothing saved on error."""
+    try:
+        parsed = xlsform.parse(content, filename)
+    except xlsform.XLSFormError as exc:
+        raise ValidationError(str(exc)) from exc
+    if not parsed.form_id:
+        raise ValidationError(_("The XLSForm has no form_id in its settings sheet."))
+    with transaction.atomic():
+        form, created = Form.objects.get_or_create(
+            project=project,
+            form_id=parsed.form_id,
+            defaults={"title": parsed.title[:300], "is_key_informant_guide": key_informant},
+        )
+        if form.versions.filter(version=parsed.version).exists():
+            raise ValidationError(
+                _(
+                    "Version %(version)s of form %(form)s is already here. Raise the version "
+                    "in the settings sheet to upload a new one."
+                )
+                % {"version": parsed.version, "form": parsed.form_id}
+            )
+        if not created:
+            form.title = parsed.title[:300]
+            form.is_key_informant_guide = key_informant or form.is_key_informant_guide
+            form.save(update_fields=["title", "is_key_informant_guide"])
+        version = FormVersion.objects.create(
+            form=form,
+            version=parsed.version,
+            title=parsed.title[:300],
+            default_language=parsed.default_language,
+            languages=parsed.languages,
+            xlsform=content,
+            xlsform_name=filename[:255],
+            xform=parsed.xform,
+            xform_md5=parsed.xform_md5,
+            root_name=parsed.root_name,
+            definition=parsed.definition,
+            questions=parsed.questions,
+            unsupported=parsed.unsupported,
+            warnings=parsed.warnings,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        audit.record(
+            actor,
+            "survey.form.upload",
+            form,
+            request=request,
+            version=version.version,
+            new_form=created,
+            unsupported=len(parsed.unsupported),
+        )
+    return version
+
+
+class SubmissionRefused(Exception):
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass
+class Receipt:
+    submission: Submission
+    status: int  # 201 new, 202 identical re-submission
+
+
+def personal_paths(version: FormVersion) -> set[str]:
+    return {q["path"] for q in version.questions if q.get("pii")}
+
+
+def repeat_paths(version: FormVersion) -> set[str]:
+    return {q["path"] for q in version.questions if q["type"] == "repeat"}
+
+
+def receive_submission(
+    *,
+    forms: Any,
+    raw: bytes,
+    attachments: list[UploadedFile] | None = None,
+    enumerator: User | None = None,
+    channel: str = Channel.OPENROSA,
+    request: HttpRequest | None = None,
+) -> Receipt:
+    """Store one submission's XML. ``forms`` is what the sender may submit to (a queryset).
+
+    The same instanceID with the same bytes is a re-submission (ODK Collect sends the XML again
+    with each batch of attachments): its new attachments are kept and 202 is answered. The same
+    instanceID with other bytes is a conflict (409). A ``meta/deprecatedID`` makes an edit: a new
+    submission that replaces the old one, which stays in the history.
+    """
+    try:
+        parsed = openrosa.parse_submission(raw)
+    except openrosa.SubmissionXMLError as exc:
+        raise SubmissionRefused(str(exc)) from exc
+    form = forms.filter(form_id=parsed.form_id).first()
+    if form is None:
+        raise SubmissionRefused(
+            _("No form %(form)s open to you here.") % {"form": parsed.form_id}, 404
+        )
+    version = form.versions.filter(version=parsed.version).first()
+    if version is None:
+        raise SubmissionRefused(
+            _("Form %(form)s has no version %(version)s.")
+            % {"form": parsed.form_id, "version": parsed.version or "-"}
+        )
+    existing = Submission.objects.filter(form=form, instance_id=parsed.instance_id).first()
+    if existing is not None:
+        return _resubmitted(existing, parsed, attachments or [])
+    answers = openrosa.answers_from_xml(parsed.root, repeat_paths(version))
+    plain, private = openrosa.split_personal(answers, personal_paths(version))
+    try:
+        with transaction.atomic():
+            replaced = None
+            if parsed.deprecated_id:
+                replaced = (
+                    Submission.objects.select_for_update()
+                    .filter(form=form, instance_id=parsed.deprecated_id)
+                    .first()
+                )
+            submission = Submission.objects.create(
+                form=form,
+                version=version,
+                instance_id=parsed.instance_id,
+                xml=raw.decode("utf-8"),
+                xml_sha256=parsed.sha256,
+                answers=plain,
+                pii=json.dumps(private, ensure_ascii=False) if private else "",
+                enumerator=enumerator,
+                channel=channel,
+                received_at=timezone.now(),
+                status=replaced.status if replaced else SubmissionStatus.RECEIVED,
+                replaces=replaced,
+            )
+            if replaced is not None:
+                Submission.objects.filter(pk=replaced.pk).update(is_current=False)
+            _save_attachments(submission, attachments or [])
+            audit.record(
+                enumerator,
+                "survey.submission.edit" if replaced else "survey.submission.receive",
+                submission,
+                request=request,
+                organisation=form.project.owner_id,
+                form=form.form_id,
+                channel=channel,
+            )
+    except IntegrityError:
+        existing = Submission.objects.filter(form=form, instance_id=parsed.instance_id).first()
+        if existing is None:
+            raise
+        return _resubmitted(existing, parsed, attachments or [])
+    return Receipt(submission, 201)
+
+
+def _resubmitted(
+    existing: Submission, parsed: openrosa.ParsedSubmission, attachments: list[UploadedFile]
+) -> Receipt:
+    if existing.xml_sha256 != parsed.sha256:
+        raise SubmissionRefused(
+            _(
+                "A different submission with instanceID %(id)s is already here. An edit must "
+                "carry meta/deprecatedID."
+            )
+            % {"id": parsed.instance_id},
+            409,
+        )
+    with transaction.atomic():
+        _save_attachments(existing, attachments)
+    return Receipt(existing, 202)
+
+
+def _save_attachments(submission: Submission, files: list[UploadedFile]) -> None:
+    have = set(submission.attachments.values_list("name", flat=True))
+    for upload in files:
+        name = (upload.name or "").rsplit("/", 1)[-1][:255]
+        if not name or name in have:
+            continue
+        attachment = Attachment(
+            submission=submission,
+            name=name,
+            content_type=(upload.content_type or "")[:100],
+            size=upload.size or 0,
+        )
+        attachment.file.save(name, upload, save=False)
+        attachment.save()
+        have.add(name)
+
+
+def set_status(
+    actor: User,
+    submission: Submission,
+    status: str,
+    comment: str = "",
+    request: HttpRequest | None = None,
+) -> SubmissionReview:
+    if status not in SubmissionStatus.values:
+        raise ValidationError(_("Unknown status."))
+    with transaction.atomic():
+        before = submission.status
+        submission.status = status
+        submission.save(update_fields=["status"])
+        review = SubmissionReview.objects.create(
+            submission=submission, status=status, comment=comment, by=actor
+        )
+        audit.record(
+            actor,
+            "survey.submission.status",
+            submission,
+            request=request,
+            organisation=submission.form.project.owner_id,
+            changes={"status": [before, status]},
+            comment=comment,
+        )
+    return review
+
+
+def hash_token(raw: str) -> str:
+    return crypto.blind_index("survey-app-token:" + raw)
+
+
+def create_token(
+    actor: User,
+    project: Project,
+    forms: list[Form],
+    label: str = "",
+    request: HttpRequest | None = None,
+) -> tuple[AppToken, str]:
+    """A new app token for ODK Collect; the raw token is returned once and never stored."""
+    if not forms:
+        raise ValidationError(_("Choose at least one form for this token."))
+    if any(form.project_id != project.pk for form in forms):
+        raise ValidationError(_("Every form must belong to this project."))
+    raw = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = AppToken.objects.create(
+            user=actor, project=project, label=label, token_hash=hash_token(raw)
+        )
+        token.forms.set(forms)
+        audit.record(
+            actor,
+            "survey.token.create",
+            project,
+            request=request,
+            token=token.pk,
+            forms=[f.form_id for f in forms],
+        )
+    return token, raw
+
+
+def revoke_token(actor: User, token: AppToken, request: HttpRequest | None = None) -> None:
+    with transaction.atomic():
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(actor, "survey.token.revoke", token.project, request=request, token=token.pk)
+
+
+def record_export(
+    actor: User,
+    form: Form,
+    *,
+    fmt: str,
+    include_personal: bool,
+    rows: int | None = None,
+    request: HttpRequest | None = None,
+) -> None:
+    audit.record(
+        actor,
+        "survey.export",
+        form,
+        request=request,
+        organisation=form.project.owner_id,
+        format=fmt,
+        personal_data=include_personal,
+        rows=rows,
+    )
+
+
+def record_personal_view(actor: User, submission: Submission, request: HttpRequest) -> None:
+    audit.record(
+        actor,
+        "survey.submission.view_personal_data",
+        submission,
+        request=request,
+        organisation=submission.form.project.owner_id,
+    )
+
+
+def _analyse_import(batch: KoboImport) -> kobo_import.Analysis:
+    version = batch.form.current_version
+    if version is None:
+        raise ValidationError(_("Upload the form's XLSForm before importing data into it."))
+    content = base64.b64decode(batch.content)
+    try:
+        sheets = kobo_import.read_file(content, batch.filename)
+    except kobo_import.ImportFileError as exc:
+        raise ValidationError(str(exc)) from exc
+    return kobo_import.analyse(version, sheets)
+
+
+def start_import(
+    actor: User, form: Form, content: bytes, filename: str, request: HttpRequest | None = None
+) -> KoboImport:
+    """Keep the file and its preview; nothing is written to the submissions yet."""
+    batch = KoboImport(
+        form=form,
+        filename=filename[:255],
+        content=base64.b64encode(content).decode(),
+        content_sha256=hashlib.sha256(content).hexdigest(),
+        created_by=actor,
+    )
+    analysis = _analyse_import(batch)
+    ids = [r.instance_id for r in analysis.records]
+    existing = set(
+        Submission.objects.filter(form=form, instance_id__in=ids).values_list(
+            "instance_id", flat=True
+        )
+    )
+    batch.preview = {
+        "rows": len(analysis.records),
+        "new": len([i for i in ids if i not in existing]),
+        "existing": len(existing),
+        "sheets": analysis.sheets,
+        "columns": analysis.columns,
+        "problems": analysis.problems,
+        "problem_count": analysis.problem_count,
+    }
+    with transaction.atomic():
+        batch.save()
+        audit.record(
+            actor,
+            "survey.import.preview",
+            form,
+            request=request,
+            file=batch.filename,
+            rows=len(ids),
+            problems=analysis.problem_count,
+        )
+    return batch
+
+
+def commit_import(actor: User, batch: KoboImport, request: HttpRequest | None = None) -> int:
+    """Write every new row, or nothing: a file with problems is refused whole."""
+    if batch.status == ImportStatus.DONE:
+        raise ValidationError(_("This file has already been imported."))
+    if batch.preview.get("problem_count"):
+        raise ValidationError(
+            _("The file has %(count)s problems; correct them and upload it again.")
+            % {"count": batch.preview["problem_count"]}
+        )
+    analysis = _analyse_import(batch)
+    if analysis.problem_count:
+        raise ValidationError(
+            _("The file has %(count)s problems; correct them and upload it again.")
+            % {"count": analysis.problem_count}
+        )
+    form = batch.form
+    version = form.current_version
+    assert version is not None  # checked by _analyse_import
+    personal = personal_paths(version)
+    now = timezone.now()
+    with transaction.atomic():
+        existing = set(
+            Submission.objects.filter(
+                form=form, instance_id__in=[r.instance_id for r in analysis.records]
+            ).values_list("instance_id", flat=True)
+        )
+        new = []
+        for record in analysis.records:
+            if record.instance_id in existing:
+                continue
+            answers = {**record.answers, "meta/instanceID": record.instance_id}
+            raw = openrosa.build_xml(version.definition, form.form_id, version.version, answers)
+            plain, private = openrosa.split_personal(record.answers, personal)
+            new.append(
+                Submission(
+                    form=form,
+                    version=version,
+                    instance_id=record.instance_id,
+                    xml=raw.decode("utf-8"),
+                    xml_sha256=hashlib.sha256(raw).hexdigest(),
+                    answers=plain,
+                    pii=json.dumps(private, ensure_ascii=False) if private else "",
+                    channel=Channel.IMPORT,
+                    received_at=record.submitted_at or now,
+                    status=record.status,
+                    import_batch=batch,
+                )
+            )
+        Submission.objects.bulk_create(new, batch_size=500)
+        batch.status = ImportStatus.DONE
+        batch.imported_count = len(new)
+        batch.save(update_fields=["status", "imported_count"])
+        audit.record(
+            actor,
+            "survey.import",
+            form,
+            request=request,
+            file=batch.filename,
+            added=len(new),
+            skipped=len(existing),
+        )
+    return len(new)
+
+
+def save_draft(
+    actor: User, form: Form, answers: dict[str, Any], request: HttpRequest | None = None
+) -> WebDraft:
+    with transaction.atomic():
+        draft, _created = WebDraft.objects.update_or_create(
+            form=form,
+            user=actor,
+            defaults={"answers": json.dumps(answers, ensure_ascii=False)},
+        )
+        audit.record(
+            actor,
+            "survey.draft.save",
+            form,
+            request=request,
+            answered=len([v for v in answers.values() if v]),
+        )
+    return draft
+
+
+def submit_web_entry(
+    actor: User, form: Form, answers: dict[str, Any], request: HttpRequest | None = None
+) -> Submission:
+    """The web form's answers become a submission like any other (same XML, same checks)."""
+    from jusoor.surveys.access import collectable_forms
+
+    version = form.current_version
+    if version is None:
+        raise ValidationError(_("This form has no version to fill."))
+    instance_id = f"uuid:{uuid.uuid4()}"
+    raw = openrosa.build_xml(
+        version.definition,
+        form.form_id,
+        version.version,
+        {**answers, "meta/instanceID": instance_id},
+    )
+    try:
+        receipt = receive_submission(
+            forms=collectable_forms(actor, form.project),
+            raw=raw,
+            enumerator=actor,
+            channel=Channel.WEB,
+            request=request,
+        )
+    except SubmissionRefused as refused:
+        raise ValidationError(str(refused)) from refused
+    WebDraft.objects.filter(form=form, user=actor).delete()
+    return receipt.submission

@@ -1,0 +1,161 @@
+"""Exports lose nothing: repeats as their own tables, select_multiple both ways, Arabic intact."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+
+import pyreadstat
+import pytest
+from django.db.models import QuerySet
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from jusoor.core.models import AuditEvent
+from jusoor.surveys import services
+from jusoor.surveys.models import Form
+from jusoor.surveys.tests.factories import SURVEY, make_form, submission_xml
+
+
+@pytest.fixture
+def survey(world) -> Form:
+    form = make_form(world.project)
+    forms: QuerySet[Form] = Form.objects.filter(pk=form.pk)
+    enumerator = world.users["shams_enumerator"]
+    services.receive_submission(forms=forms, raw=submission_xml("uuid:1"), enumerator=enumerator)
+    services.receive_submission(
+        forms=forms,
+        raw=submission_xml(
+            "uuid:2", sex="male", age="51", causes="unemployment", members=(("علي", "20"),)
+        ),
+        enumerator=enumerator,
+    )
+    return form
+
+
+def download(client, survey, **params) -> bytes:
+    response = client.get(reverse("surveys:export", kwargs={"pk": survey.pk}), params)
+    assert response.status_code == 200, response.content[:500]
+    return b"".join(response.streaming_content) if response.streaming else response.getvalue()
+
+
+def read_zip_csv(content: bytes) -> dict[str, list[list[str]]]:
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    tables = {}
+    for name in archive.namelist():
+        text = archive.read(name).decode("utf-8")
+        assert text.startswith("\ufeff")
+        tables[name] = list(csv.reader(io.StringIO(text[1:])))
+    return tables
+
+
+def test_csv_export_has_a_bom_one_column_per_choice_and_repeats_in_their_own_file(
+    client, world, survey
+):
+    client.force_login(world.users["shams_me_officer"])
+    tables = read_zip_csv(download(client, survey, format="csv", headers="xml", hxl="on"))
+    main = tables["pve_survey-data.csv"]
+    header, hxl, first, second = main
+    assert header[:3] == ["_index", "_uuid", "_submission_time"]
+    assert "respondent" not in header  # personal data left out
+    assert "causes" in header and "causes/poverty" in header and "causes/injustice" in header
+    row = dict(zip(header, first, strict=True))
+    assert row["causes"] == "poverty injustice"
+    assert (row["causes/poverty"], row["causes/unemployment"], row["causes/injustice"]) == (
+        "1",
+        "0",
+        "1",
+    )
+    assert row["trust/police"] == "2"
+    assert hxl[header.index("sex")] == "#sex" and hxl[header.index("_uuid")] == "#meta+id"
+    household = tables["pve_survey-household.csv"]
+    assert household[0][:3] == ["_index", "_parent_index", "_submission__uuid"]
+    assert "household/member_name" not in household[0]
+    parents = [r[1] for r in household[2:]]
+    assert parents == ["1", "1", "2"]
+    event = AuditEvent.objects.get(action="survey.export")
+    assert event.data["format"] == "csv" and event.data["personal_data"] is False
+
+
+def test_csv_of_a_form_without_repeats_is_one_streamed_file(client, world):
+    flat = make_form(world.project, survey=SURVEY[:8], form_id="flat")
+    services.receive_submission(
+        forms=Form.objects.filter(pk=flat.pk),
+        raw=submission_xml("uuid:f", form_id="flat", members=()),
+    )
+    client.force_login(world.users["shams_admin"])
+    response = client.get(
+        reverse("surveys:export", kwargs={"pk": flat.pk}), {"format": "csv", "headers": "ar"}
+    )
+    assert response.streaming
+    assert response["Content-Type"].startswith("text/csv")
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.startswith("\ufeff")
+    table = list(csv.reader(io.StringIO(text[1:])))
+    header = table[0]
+    assert "الجنس" in header and "أسباب التطرف/الفقر" in header
+    assert dict(zip(header, table[1], strict=True))["الجنس"] == "أنثى"
+
+
+def test_personal_data_comes_only_when_asked_and_the_audit_says_so(client, world, survey):
+    client.force_login(world.users["shams_programme_manager"])
+    tables = read_zip_csv(download(client, survey, format="csv", headers="xml", personal_data="on"))
+    header, first = tables["pve_survey-data.csv"][:2]
+    assert dict(zip(header, first, strict=True))["respondent"] == "فاطمة علي"
+    assert "حسن" in tables["pve_survey-household.csv"][1]
+    assert AuditEvent.objects.get(action="survey.export").data["personal_data"] is True
+
+
+def test_asking_for_personal_data_without_the_right_is_refused(client, world, survey, monkeypatch):
+    from jusoor.accounts import roles
+
+    monkeypatch.setitem(
+        roles.CAPABILITIES,
+        roles.Role.ME_OFFICER,
+        roles.CAPABILITIES[roles.Role.ME_OFFICER] - {roles.Can.VIEW_PERSONAL_DATA},
+    )
+    client.force_login(world.users["shams_me_officer"])
+    response = client.get(
+        reverse("surveys:export", kwargs={"pk": survey.pk}),
+        {"format": "csv", "headers": "xml", "personal_data": "on"},
+    )
+    assert response.status_code == 403
+    assert not AuditEvent.objects.filter(action="survey.export").exists()
+
+
+def test_xlsx_export_has_a_sheet_per_repeat_linked_by_index(client, world, survey):
+    client.force_login(world.users["shams_me_officer"])
+    workbook = load_workbook(io.BytesIO(download(client, survey, format="xlsx", headers="ar")))
+    assert workbook.sheetnames == ["data", "household"]
+    data = list(workbook["data"].values)
+    assert "الجنس" in data[0]
+    assert data[1][data[0].index("الجنس")] == "أنثى"
+    assert data[2][data[0].index("العمر")] == 51  # a number, not text
+    household = list(workbook["household"].values)
+    assert household[0][:2] == ("_index", "_parent_index")
+    assert [r[1] for r in household[1:]] == [1, 1, 2]
+
+
+def test_spss_export_keeps_arabic_variable_and_value_labels(client, world, survey, tmp_path):
+    client.force_login(world.users["shams_me_officer"])
+    content = download(client, survey, format="sav", headers="ar")
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    path = tmp_path / "data.sav"
+    path.write_bytes(archive.read("pve_survey-data.sav"))
+    frame, meta = pyreadstat.read_sav(str(path))
+    labels = dict(zip(meta.column_names, meta.column_labels, strict=True))
+    assert labels["sex"] == "الجنس"
+    assert labels["causes_poverty"] == "أسباب التطرف: الفقر"
+    assert meta.variable_value_labels["sex"] == {"female": "أنثى", "male": "ذكر"}
+    assert meta.variable_value_labels["causes_poverty"] == {0: "لا", 1: "نعم"}
+    assert list(frame["sex"]) == ["female", "male"]
+    assert list(frame["age"]) == [34, 51]
+    assert list(frame["causes_injustice"]) == [1, 0]
+
+
+def test_an_export_page_is_shown_without_a_format(client, world, survey):
+    client.force_login(world.users["shams_me_officer"])
+    response = client.get(reverse("surveys:export", kwargs={"pk": survey.pk}))
+    assert response.status_code == 200
+    assert b'name="format"' in response.content

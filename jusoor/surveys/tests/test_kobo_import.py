@@ -1,0 +1,284 @@
+"""Importing KoboToolbox exports: preview first, then all or nothing, never twice."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook
+
+from jusoor.core.models import AuditEvent
+from jusoor.surveys import services
+from jusoor.surveys.models import Form, KoboImport, Submission
+from jusoor.surveys.tests.factories import make_form, submission_xml
+
+HEADERS = [
+    "start",
+    "respondent",
+    "sex",
+    "age",
+    "causes",
+    "causes/poverty",
+    "causes/unemployment",
+    "causes/injustice",
+    "trust/police",
+    "_id",
+    "_uuid",
+    "_submission_time",
+    "_validation_status",
+    "_index",
+]
+
+
+def kobo_xlsx(rows, repeat_rows=None, headers=HEADERS) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "PVE survey"
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    if repeat_rows is not None:
+        repeat = workbook.create_sheet("household")
+        repeat.append(
+            [
+                "member_name",
+                "member_age",
+                "_index",
+                "_parent_index",
+                "_parent_table_name",
+                "_submission__uuid",
+            ]
+        )
+        for row in repeat_rows:
+            repeat.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+ROWS = [
+    [
+        "2023-08-02T09:00:00",
+        "أحمد",
+        "male",
+        34,
+        "poverty injustice",
+        1,
+        0,
+        1,
+        2,
+        101,
+        "0b7c2c5e-1111-4b0a-9c55-000000000001",
+        "2023-08-02T10:00:00",
+        "validation_status_approved",
+        1,
+    ],
+    [
+        "2023-08-02T09:30:00",
+        "مريم",
+        "female",
+        27,
+        "unemployment",
+        0,
+        1,
+        0,
+        3,
+        102,
+        "0b7c2c5e-1111-4b0a-9c55-000000000002",
+        "2023-08-02T10:30:00",
+        "",
+        2,
+    ],
+]
+REPEATS = [
+    ["حسن", 12, 1, 1, "PVE survey", "x"],
+    ["زينب", 8, 2, 1, "PVE survey", "x"],
+    ["علي", 20, 3, 2, "PVE survey", "x"],
+]
+
+
+@pytest.fixture
+def survey(world) -> Form:
+    return make_form(world.project)
+
+
+@pytest.fixture
+def officer(client, world):
+    client.force_login(world.users["shams_me_officer"])
+    client.cookies["jusoor_language"] = "en"
+    return client
+
+
+def upload(client, survey, content: bytes, name: str = "export.xlsx"):
+    url = reverse("surveys:import_upload", kwargs={"pk": survey.pk})
+    return client.post(url, {"file": SimpleUploadedFile(name, content)})
+
+
+def test_an_xlsx_export_with_a_repeat_sheet_is_previewed_then_written(officer, survey):
+    response = upload(officer, survey, kobo_xlsx(ROWS, REPEATS))
+    batch = KoboImport.objects.get()
+    assert response["Location"] == reverse("surveys:import_preview", kwargs={"pk": batch.pk})
+    assert not Submission.objects.exists()  # a preview writes nothing
+    preview = batch.preview
+    assert (preview["rows"], preview["new"], preview["problem_count"]) == (2, 2, 0)
+    matched = {c["column"]: c["matched"] for c in preview["columns"]}
+    assert (
+        matched["trust/police"] == "trust/police"
+        and matched["member_age"] == "household/member_age"
+    )
+    page = officer.get(response["Location"]).content.decode()
+    assert "Import 2 submissions" in page
+
+    response = officer.post(reverse("surveys:import_commit", kwargs={"pk": batch.pk}))
+    assert response.status_code == 302
+    first = Submission.objects.get(instance_id="uuid:0b7c2c5e-1111-4b0a-9c55-000000000001")
+    assert first.status == "approved" and first.channel == "import"
+    assert first.answers["causes"] == "poverty injustice" and first.answers["age"] == "34"
+    assert first.answers["household"] == [
+        {"household/member_age": "12"},
+        {"household/member_age": "8"},
+    ]
+    assert first.personal_answers()["respondent"] == "أحمد"
+    assert first.personal_answers()["household"][1] == {"household/member_name": "زينب"}
+    assert first.received_at.isoformat().startswith("2023-08-02T10:00:00")
+    assert "<member_name>" in first.xml
+    assert AuditEvent.objects.filter(action="survey.import", data__added=2).exists()
+
+
+def test_importing_the_same_file_again_adds_nothing(officer, survey):
+    content = kobo_xlsx(ROWS, REPEATS)
+    upload(officer, survey, content)
+    services.commit_import(None, KoboImport.objects.get())
+    upload(officer, survey, content)
+    again = KoboImport.objects.order_by("-pk").first()
+    assert again.preview["existing"] == 2 and again.preview["new"] == 0
+    assert services.commit_import(None, again) == 0
+    assert Submission.objects.count() == 2
+
+
+def test_a_row_already_received_from_odk_collect_is_not_duplicated(officer, world, survey):
+    raw = submission_xml("uuid:0b7c2c5e-1111-4b0a-9c55-000000000001")
+    services.receive_submission(forms=Form.objects.filter(pk=survey.pk), raw=raw)
+    upload(officer, survey, kobo_xlsx(ROWS))
+    assert services.commit_import(None, KoboImport.objects.get()) == 1
+    assert Submission.objects.count() == 2
+
+
+def test_labels_and_group_labels_in_headers_are_matched(officer, survey):
+    headers = ["الجنس", "العمر", "أسباب التطرف", "الثقة/الثقة بالشرطة", "_uuid"]
+    rows = [["أنثى", "٣٤", "الفقر; الظلم", "أثق قليلاً", "abc"]]
+    upload(officer, survey, kobo_xlsx(rows, headers=headers))
+    batch = KoboImport.objects.get()
+    assert batch.preview["problem_count"] == 0, batch.preview["problems"]
+    services.commit_import(None, batch)
+    answers = Submission.objects.get().answers
+    assert answers == {
+        "sex": "female",
+        "age": "34",
+        "causes": "poverty injustice",
+        "trust/police": "2",
+    }
+
+
+def test_select_multiple_given_only_as_0_1_columns_is_rebuilt(officer, survey):
+    headers = ["sex", "causes/poverty", "causes/unemployment", "causes/injustice", "_uuid"]
+    upload(officer, survey, kobo_xlsx([["male", "1", "1", "0", "u1"]], headers=headers))
+    services.commit_import(None, KoboImport.objects.get())
+    assert Submission.objects.get().answers["causes"] == "poverty unemployment"
+
+
+@pytest.mark.parametrize(
+    "encoding,bom",
+    [("utf-8", False), ("utf-8", True), ("cp1256", False)],
+    ids=["utf8", "utf8-bom", "windows-1256"],
+)
+def test_csv_exports_in_each_encoding_are_read(officer, survey, encoding, bom):
+    text = "_uuid;sex;age;causes;trust/police\nu1;female;30;poverty;1\nu2;ذكر;41;الظلم;3\n"
+    content = (b"\xef\xbb\xbf" if bom else b"") + text.encode(encoding)
+    upload(officer, survey, content, "export.csv")
+    batch = KoboImport.objects.get()
+    assert batch.preview["problem_count"] == 0, batch.preview["problems"]
+    services.commit_import(None, batch)
+    assert Submission.objects.get(instance_id="uuid:u2").answers["sex"] == "male"
+
+
+def test_r_mangled_headers_are_understood(officer, survey):
+    text = "X.U.FEFF.sex,age,X_uuid,X_index\nmale,40,u9,1\n"
+    upload(officer, survey, text.encode(), "export.csv")
+    batch = KoboImport.objects.get()
+    kinds = {c["column"]: c["kind"] for c in batch.preview["columns"]}
+    assert kinds == {"sex": "question", "age": "question", "X_uuid": "meta", "X_index": "meta"}
+    services.commit_import(None, batch)
+    assert Submission.objects.get().instance_id == "uuid:u9"
+
+
+BAD_FILES = {
+    "unknown-choice": (
+        ["sex", "_uuid"],
+        [["unknown", "u1"]],
+        "PVE survey",
+        2,
+        "sex",
+        "not a choice",
+    ),
+    "not-a-number": (
+        ["age", "_uuid"],
+        [["ثلاثون", "u1"]],
+        "PVE survey",
+        2,
+        "age",
+        "not a whole number",
+    ),
+    "duplicate-uuid": (
+        ["sex", "_uuid"],
+        [["male", "u1"], ["female", "u1"]],
+        "PVE survey",
+        3,
+        "_uuid",
+        "same _uuid",
+    ),
+    "no-matching-column": (["colour", "_uuid"], [["red", "u1"]], "PVE survey", 1, "", "No column"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_FILES, ids=list(BAD_FILES))
+def test_problems_are_named_by_sheet_row_and_column_and_nothing_is_written(officer, survey, case):
+    headers, rows, sheet, row, column, message = BAD_FILES[case]
+    upload(officer, survey, kobo_xlsx(rows, headers=headers))
+    batch = KoboImport.objects.get()
+    problem = batch.preview["problems"][0]
+    assert (problem["sheet"], problem["row"], problem["column"]) == (sheet, row, column)
+    assert message in problem["message"]
+    page = officer.get(reverse("surveys:import_preview", kwargs={"pk": batch.pk})).content.decode()
+    assert "Nothing is written" in page
+    response = officer.post(reverse("surveys:import_commit", kwargs={"pk": batch.pk}), follow=True)
+    assert "problems" in response.content.decode()
+    assert not Submission.objects.exists()
+
+
+def test_a_repeat_row_pointing_at_no_parent_is_a_problem(officer, survey):
+    upload(officer, survey, kobo_xlsx(ROWS, [["حسن", 12, 1, 7, "PVE survey", "x"]]))
+    problem = KoboImport.objects.get().preview["problems"][0]
+    assert (problem["sheet"], problem["row"], problem["column"]) == (
+        "household",
+        2,
+        "_parent_index",
+    )
+
+
+@pytest.mark.parametrize(
+    "content,name,message",
+    [
+        (b"PK\x03\x04broken", "export.xlsx", "could not be read as an Excel workbook"),
+        (b"", "export.csv", "empty"),
+        (b"a,b", "export.json", "must be .xlsx or .csv"),
+    ],
+    ids=["broken-xlsx", "empty-csv", "wrong-type"],
+)
+def test_unreadable_files_are_refused_with_a_message(officer, survey, content, name, message):
+    response = upload(officer, survey, content, name)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not KoboImport.objects.exists() and not Submission.objects.exists()
