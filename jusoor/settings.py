@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "jusoor.geo",
     "jusoor.programmes",
     "jusoor.surveys",
+    "jusoor.library",
     "jusoor.dialogue",
 ]
 

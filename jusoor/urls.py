@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("jusoor.programmes.urls")),
     path("", include("jusoor.surveys.urls")),
     path("", include("jusoor.dialogue.urls")),
+    path("", include("jusoor.library.urls")),
 ]
 
 if settings.DEBUG:

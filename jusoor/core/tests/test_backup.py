@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import translation
 
 from jusoor.accounts.models import User
 from jusoor.core import audit
@@ -53,10 +54,7 @@ def postgres_tables(name: str) -> dict[str, list[tuple]]:
             r[0] for r in db.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
         ]
         return {
-            t: [
-                tuple(r)
-                for r in db.execute(f'SELECT * FROM "{t}" ORDER BY 1').fetchall()
-            ]  # noqa: S608
+            t: [tuple(r) for r in db.execute(f'SELECT * FROM "{t}" ORDER BY 1').fetchall()]  # noqa: S608
             for t in sorted(names)
         }
 
@@ -142,7 +140,7 @@ def test_truncated_backup_is_refused(content):
 
 def test_commands_need_a_key_and_refuse_a_non_empty_database(content, monkeypatch):
     monkeypatch.delenv("JUSOOR_BACKUP_KEY", raising=False)
-    with pytest.raises(CommandError, match="backup key"):
+    with translation.override("en"), pytest.raises(CommandError, match="backup key"):
         call_command("backup", str(content / "b"))
     key_file = content / "backup.key"
     key_file.write_text(base64.urlsafe_b64encode(KEY).decode())

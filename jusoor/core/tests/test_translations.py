@@ -20,20 +20,26 @@ def parse_po(path: Path) -> list[dict]:
                 entries.append(current)
             current, key = None, None
             continue
-        current = current or {"flags": "", "msgid": "", "msgstr": {}}
+        current = current or {"flags": "", "ctx": None, "msgid": "", "plural": None, "msgstr": {}}
         if line.startswith("#,"):
             current["flags"] += line
+        elif line.startswith("msgctxt "):
+            key = None
+            current["ctx"] = eval(line[8:])  # noqa: S307
         elif line.startswith("msgid "):
             key = "msgid"
             current["msgid"] = eval(line[6:])  # noqa: S307  (a quoted .po string)
         elif line.startswith("msgid_plural"):
-            key = None
+            key = "plural"
+            current["plural"] = eval(line[13:])  # noqa: S307
         elif line.startswith("msgstr"):
             index = re.match(r"msgstr(?:\[(\d)\])?", line).group(1) or "0"
             key = ("msgstr", index)
             current["msgstr"][index] = eval(line.split(" ", 1)[1])  # noqa: S307
         elif line.startswith('"') and key == "msgid":
             current["msgid"] += eval(line)  # noqa: S307
+        elif line.startswith('"') and key == "plural":
+            current["plural"] += eval(line)  # noqa: S307
         elif line.startswith('"') and isinstance(key, tuple):
             current["msgstr"][key[1]] += eval(line)  # noqa: S307
     return [e for e in entries if e["msgid"]]
@@ -53,7 +59,17 @@ def test_compiled_catalogue_matches_the_po_file(language):
     entries = parse_po(LOCALE / language / "LC_MESSAGES" / "django.po")
     with open(LOCALE / language / "LC_MESSAGES" / "django.mo", "rb") as handle:
         catalogue = gettext.GNUTranslations(handle)
-    stale = [e["msgid"] for e in entries if catalogue.gettext(e["msgid"]) != e["msgstr"]["0"]]
+    stale = [
+        e["msgid"]
+        for e in entries
+        if (
+            catalogue.pgettext(e["ctx"], e["msgid"]) != e["msgstr"]["0"]
+            if e["ctx"] is not None
+            else catalogue.gettext(e["msgid"]) != e["msgstr"]["0"]
+            if e["plural"] is None
+            else catalogue.ngettext(e["msgid"], e["plural"], 1) not in e["msgstr"].values()
+        )
+    ]
     assert stale == [], "run `python manage.py compilemessages`"
 
 

@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from jusoor.accounts.roles import Can, Role, capabilities
 from jusoor.conftest import ALL_USERS, ROLE_USERS, World
 from jusoor.dialogue.tests import builders as dialogue
+from jusoor.library.tests import builders as library
 from jusoor.surveys.tests import factories as surveys
 
 PUBLIC = "public"
@@ -147,6 +148,25 @@ TABLE: dict[str, Case] = {
     ),
     "surveys:openrosa_key_submission": Case(
         lambda w: {"token": "not-a-token", "pk": w.project.pk}, PUBLIC, method="post", success=403
+    ),
+    "library:index": Case(none, PUBLIC),
+    "library:resource": Case(lambda w: {"pk": library.public_resource(w).pk}, PUBLIC),
+    "library:download": Case(lambda w: {"pk": library.public_resource(w).pk}, PUBLIC, success=302),
+    "library:manage": Case(none, LOGIN),
+    "library:resource_create": Case(
+        lambda w: {"slug": "shams"}, Can.MANAGE_LIBRARY, scope="organisation"
+    ),
+    "library:resource_edit": Case(
+        lambda w: {"pk": library.project_resource(w).pk}, Can.MANAGE_LIBRARY
+    ),
+    "library:version_add": Case(
+        lambda w: {"pk": library.project_resource(w).pk}, Can.MANAGE_LIBRARY
+    ),
+    "library:resource_delete": Case(
+        lambda w: {"pk": library.project_resource(w).pk},
+        Can.MANAGE_LIBRARY,
+        method="post",
+        success=302,
     ),
     "dialogue:conversation": Case(
         lambda w: {"slug": dialogue.dialogue_world(w)["conversation"].slug}, PUBLIC
