@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "jusoor.surveys",
     "jusoor.library",
     "jusoor.dialogue",
+    "jusoor.reports",
 ]
 
 MIDDLEWARE = [
@@ -187,6 +188,9 @@ SMALL_CELL_THRESHOLD = int(env("JUSOOR_SMALL_CELL_THRESHOLD", "5"))
 
 # The library refuses uploads larger than this many megabytes.
 LIBRARY_MAX_UPLOAD_MB = int(env("JUSOOR_LIBRARY_MAX_UPLOAD_MB", "50"))
+
+# Calls per minute for one API token; past that the API answers 429.
+API_RATE_LIMIT_PER_MINUTE = int(env("JUSOOR_API_RATE_LIMIT_PER_MINUTE", "120"))
 
 SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(8 * 3600)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.urls import include, path
 from django.views.static import serve
 
+from jusoor.reports.api import api
 
 urlpatterns = [
     path("", include("jusoor.accounts.urls")),
@@ -10,6 +11,8 @@ urlpatterns = [
     path("", include("jusoor.surveys.urls")),
     path("", include("jusoor.dialogue.urls")),
     path("", include("jusoor.library.urls")),
+    path("", include("jusoor.reports.urls")),
+    path("api/", api.urls),
 ]
 
 if settings.DEBUG:

@@ -41,6 +41,8 @@ ORGANISATIONS = {
         "name_en": "Shams Al-Insaniya Organization for Women & Child",
         "acronym": "Shams",
         "kind": "ngo",
+        # A placeholder in IATI's own registration space, so that the demo's IATI export works.
+        "iati_ref": "XI-IATI-DEMO-SHAMS",
     },
     "world-vision": {
         "name_ar": "منظمة الرؤية العالمية",

@@ -20,6 +20,7 @@ from jusoor.accounts.roles import Can, Role, capabilities
 from jusoor.conftest import ALL_USERS, ROLE_USERS, World
 from jusoor.dialogue.tests import builders as dialogue
 from jusoor.library.tests import builders as library
+from jusoor.reports.tests import builders as reports
 from jusoor.surveys.tests import factories as surveys
 
 PUBLIC = "public"
@@ -274,6 +275,36 @@ TABLE: dict[str, Case] = {
     "dialogue:report_docx": Case(
         lambda w: {"pk": dialogue.dialogue_world(w)["conversation"].pk}, Can.VIEW
     ),
+    # reports: exports and donor reports per project and period, API tokens per organisation
+    "reports:project_reports": Case(lambda w: {"pk": w.project.pk}, Can.VIEW),
+    "reports:iati": Case(lambda w: {"pk": w.project.pk}, Can.VIEW),
+    "reports:hxl": Case(lambda w: {"pk": w.project.pk}, Can.VIEW),
+    "reports:donor_report": Case(lambda w: {"pk": w.period.pk}, Can.VIEW),
+    "reports:donor_report_edit": Case(lambda w: {"pk": w.period.pk}, Can.EDIT_INDICATORS),
+    "reports:donor_docx": Case(lambda w: {"pk": w.period.pk}, Can.VIEW),
+    "reports:donor_pdf": Case(lambda w: {"pk": w.period.pk}, Can.VIEW),
+    "reports:donor_xlsx": Case(lambda w: {"pk": w.period.pk}, Can.VIEW),
+    "reports:api_tokens": Case(
+        lambda w: {"slug": "shams"}, Can.MANAGE_MEMBERS, scope="organisation"
+    ),
+    "reports:api_token_revoke": Case(
+        lambda w: {"pk": reports.make_token(w).pk},
+        Can.MANAGE_MEMBERS,
+        scope="organisation",
+        method="post",
+        success=302,
+    ),
+    # The API answers tokens only, never a session: 401 whoever is signed in (its own role
+    # table with tokens is in reports/tests/test_api_roles.py).
+    "api:openapi-json": Case(none, PUBLIC),
+    "api:api-root": Case(none, PUBLIC, success=404),
+    "api:projects": Case(none, PUBLIC, success=401),
+    "api:project": Case(lambda w: {"project_id": w.project.pk}, PUBLIC, success=401),
+    "api:framework": Case(lambda w: {"project_id": w.project.pk}, PUBLIC, success=401),
+    "api:periods": Case(lambda w: {"project_id": w.project.pk}, PUBLIC, success=401),
+    "api:indicators": Case(lambda w: {"project_id": w.project.pk}, PUBLIC, success=401),
+    "api:indicator": Case(lambda w: {"indicator_id": w.indicator.pk}, PUBLIC, success=401),
+    "api:values": Case(lambda w: {"indicator_id": w.indicator.pk}, PUBLIC, success=401),
 }
 
 
