@@ -64,6 +64,8 @@ def flushable_audit_log(transactional_db):
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Two-factor enforcement has its own tests; elsewhere it would only stand in the way.
+    settings.TWO_FACTOR_ENFORCED = False
 
 
 def make_organisation(slug: str = "shams", **overrides) -> Organisation:

@@ -39,3 +39,19 @@ class OrganisationForm(BaseModelForm):
             "iati_ref": forms.TextInput(attrs={"dir": "ltr"}),
             "website": forms.URLInput(attrs={"dir": "ltr"}),
         }
+
+
+class CodeForm(BaseForm):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "dir": "ltr"}
+        ),
+        help_text=_("The 6 digits your authenticator app shows, or one of your recovery codes."),
+    )
+
+    def clean_code(self) -> str:
+        from jusoor.engines.arabic import to_western_digits
+
+        return to_western_digits(self.cleaned_data["code"]).strip()

@@ -69,6 +69,11 @@ class Bilingual:
         return getattr(self, first) or getattr(self, second)
 
 
+def default_two_factor_roles() -> list[str]:
+    """Administrators and M&E officers hold the keys to personal data: 2FA on by default."""
+    return [Role.ADMIN.value, Role.ME_OFFICER.value]
+
+
 class Organisation(Bilingual, models.Model):
     slug = models.SlugField(_("short name in addresses"), max_length=60, unique=True)
     name_ar = models.CharField(_("name (Arabic)"), max_length=200)
@@ -82,6 +87,12 @@ class Organisation(Bilingual, models.Model):
         help_text=_("For example XM-DAC-41114 for UNDP."),
     )
     website = models.URLField(_("website"), blank=True)
+    two_factor_roles = models.JSONField(
+        _("roles that must use two-factor sign-in"),
+        default=default_two_factor_roles,
+        blank=True,
+        help_text=_("Members with these roles set up an authenticator app before they can work."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -114,3 +125,35 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.organisation} · {self.get_role_display()}"
+
+
+class TwoFactorDevice(models.Model):
+    """An authenticator app (TOTP, RFC 6238) bound to one account."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor")
+    secret = EncryptedTextField(_("secret"))
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    # The last time step accepted: a code is never accepted twice (no replay).
+    last_step = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("two-factor device")
+        verbose_name_plural = _("two-factor devices")
+
+    def __str__(self) -> str:
+        return f"{self.user} TOTP"
+
+
+class RecoveryCode(models.Model):
+    """A single-use code for when the phone with the authenticator is lost; stored hashed."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64, db_index=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+
+    def __str__(self) -> str:
+        return f"{self.user} recovery code"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -13,10 +14,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jusoor.accounts import services
+from jusoor.accounts import services, twofactor
 from jusoor.accounts.access import get_organisation_for_user
-from jusoor.accounts.forms import LanguageForm, MemberForm, OrganisationForm, RoleForm
-from jusoor.accounts.models import Membership
+from jusoor.accounts.forms import CodeForm, LanguageForm, MemberForm, OrganisationForm, RoleForm
+from jusoor.accounts.models import Membership, User
 from jusoor.accounts.roles import Can, Role, capabilities
 from jusoor.core import audit
 from jusoor.core.models import AuditEvent
@@ -37,10 +38,83 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form):  # type: ignore[no-untyped-def]
+        user = form.get_user()
+        if twofactor.has_device(user):
+            # The password was right; the session is opened only after the second factor.
+            self.request.session[PENDING] = {
+                "user": user.pk,
+                "backend": user.backend,
+                "next": self.get_success_url(),
+                "failures": 0,
+            }
+            return redirect("accounts:two_factor_verify")
         response = super().form_valid(form)
         # The language a person chose last time follows them to any browser they sign in from.
-        _set_language_cookie(response, form.get_user().language)
+        _set_language_cookie(response, user.language)
         return response
+
+
+PENDING = "jusoor_2fa_pending"
+
+
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    pending = request.session.get(PENDING)
+    if not pending:
+        return redirect("accounts:login")
+    user = get_object_or_404(User, pk=pending["user"])
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if twofactor.verify(user, form.cleaned_data["code"], request):
+            del request.session[PENDING]
+            login(request, user, backend=pending["backend"])
+            response = redirect(pending["next"] or "programmes:workspace")
+            _set_language_cookie(response, user.language)
+            return response
+        pending["failures"] += 1
+        if pending["failures"] >= 5:
+            del request.session[PENDING]
+            messages.error(request, _("Too many wrong codes. Sign in again."))
+            return redirect("accounts:login")
+        request.session[PENDING] = pending
+        form.add_error("code", _("This code is not right, or it was already used."))
+    return render(request, "accounts/two_factor_verify.html", {"form": form})
+
+
+@login_required
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    if twofactor.has_device(request.user):
+        codes = None
+        if request.method == "POST":
+            codes = twofactor.new_recovery_codes(request.user)
+            audit.record(request.user, "auth.2fa_recovery_renewed", request.user, request=request)
+        return render(request, "accounts/two_factor_setup.html", {"enabled": True, "codes": codes})
+    device = (
+        twofactor.start_setup(request.user) if request.method == "GET" else request.user.two_factor
+    )
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = twofactor.confirm_setup(request.user, form.cleaned_data["code"], request)
+        if codes is not None:
+            request.session["jusoor_2fa_ok"] = True
+            return render(
+                request,
+                "accounts/two_factor_setup.html",
+                {"enabled": True, "codes": codes, "just_enabled": True},
+            )
+        form.add_error(
+            "code", _("This code is not right. Check the time on your phone and try again.")
+        )
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "enabled": False,
+            "form": form,
+            "qr": twofactor.qr_data_uri(device),
+            "secret": " ".join(device.secret[i : i + 4] for i in range(0, len(device.secret), 4)),
+            "required": twofactor.required_for(request.user),
+        },
+    )
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -53,6 +53,9 @@ TABLE: dict[str, Case] = {
     ),
     "accounts:logout": Case(none, PUBLIC, method="post", success=302),
     "accounts:password_change": Case(none, LOGIN),
+    # Without a password step in this session, the second step sends the visitor back to it.
+    "accounts:two_factor_verify": Case(none, PUBLIC, success=302),
+    "accounts:two_factor_setup": Case(none, LOGIN),
     "programmes:workspace": Case(none, LOGIN),
     "accounts:organisation": Case(lambda w: {"slug": "shams"}, Can.VIEW, scope="organisation"),
     "accounts:member_add": Case(
