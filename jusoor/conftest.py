@@ -39,7 +39,8 @@ def _pii_key():
 
 @pytest.fixture(autouse=True)
 def _audit_guard(request):
-    """Keep the append-only triggers in place: a browser test lifts them so its flush can run."""
+    """Keep the append-only triggers in place: a transactional test lifts them so its flush can
+    run (see ``flushable_audit_log``)."""
     if {"db", "transactional_db"} & set(request.fixturenames):
         from django.db import connection
 
@@ -47,6 +48,28 @@ def _audit_guard(request):
 
         request.getfixturevalue("db" if "db" in request.fixturenames else "transactional_db")
         install_audit_guard(connection)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):  # type: ignore[no-untyped-def]
+    """Put the shipped gazetteer back after a transactional test's flush emptied it.
+
+    The flush that ends a transactional test deletes what migrations loaded; every other test
+    expects Iraq's administrative units to be there.
+    """
+    yield
+    marker = item.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or (
+        "transactional_db" in getattr(item, "fixturenames", ())
+    )
+    if not transactional:
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    from jusoor.geo.cod import load_shipped_units
+
+    with item.config.stash[blocking_manager_key].unblock():
+        load_shipped_units()
 
 
 @pytest.fixture

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "jusoor.accounts",
     "jusoor.geo",
     "jusoor.programmes",
+    "jusoor.people",
+    "jusoor.events",
     "jusoor.surveys",
     "jusoor.library",
     "jusoor.dialogue",
@@ -191,6 +193,9 @@ SMALL_CELL_THRESHOLD = int(env("JUSOOR_SMALL_CELL_THRESHOLD", "5"))
 
 # The library refuses uploads larger than this many megabytes.
 LIBRARY_MAX_UPLOAD_MB = int(env("JUSOOR_LIBRARY_MAX_UPLOAD_MB", "50"))
+
+# Youth, for reach figures: from and to this age, inclusive ("15-29").
+JUSOOR_YOUTH_AGE_BAND = tuple(int(x) for x in env("JUSOOR_YOUTH_AGE_BAND", "15-29").split("-"))
 
 # Calls per minute for one API token; past that the API answers 429.
 API_RATE_LIMIT_PER_MINUTE = int(env("JUSOOR_API_RATE_LIMIT_PER_MINUTE", "120"))

@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("jusoor.accounts.urls")),
     path("", include("jusoor.geo.urls")),
     path("", include("jusoor.programmes.urls")),
+    path("", include("jusoor.people.urls")),
+    path("", include("jusoor.events.urls")),
     path("", include("jusoor.surveys.urls")),
     path("", include("jusoor.dialogue.urls")),
     path("", include("jusoor.library.urls")),

@@ -5,4 +5,5 @@ from jusoor.conftest import (  # noqa: F401  (fixtures are found by name)
     _fast_passwords,
     _pii_key,
     flushable_audit_log,
+    pytest_runtest_teardown,
 )

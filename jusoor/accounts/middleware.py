@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -21,7 +22,8 @@ class TwoFactorRequiredMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if (
-            user is not None
+            settings.TWO_FACTOR_ENFORCED
+            and user is not None
             and user.is_authenticated
             and request.path.startswith("/workspace/")
             and not request.session.get(CHECKED)

@@ -17,6 +17,7 @@ from jusoor.accounts.models import Membership, Organisation, User
 from jusoor.accounts.roles import Role
 from jusoor.core import audit
 from jusoor.dialogue.demo import load_dialogue_demo
+from jusoor.events.demo import load_people_events_demo
 from jusoor.geo.models import AdminUnit, AgeBand, AreaPopulation, Sex, TargetArea
 from jusoor.library.demo import load_library_demo
 from jusoor.programmes.models import (
@@ -417,6 +418,7 @@ def load_demo() -> dict[str, Any]:
         ReportingPeriod.objects.filter(pk=period.pk).update(status=PeriodStatus.APPROVED)
     load_surveys_demo(project)
     load_dialogue_demo(project)
+    load_people_events_demo(project)
     load_library_demo(project)
     audit.record(None, "demo.load", project)
     return {"project": project, "logins": logins}

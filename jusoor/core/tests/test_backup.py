@@ -18,7 +18,7 @@ from jusoor.accounts.models import User
 from jusoor.core import audit
 from jusoor.core.backup import BackupError, create_backup, restore_backup
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 KEY = os.urandom(32)
 

@@ -19,7 +19,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from jusoor.accounts.roles import Can, Role, capabilities
 from jusoor.conftest import ALL_USERS, ROLE_USERS, World
 from jusoor.dialogue.tests import builders as dialogue
+from jusoor.events.tests import builders as events
 from jusoor.library.tests import builders as library
+from jusoor.people.tests import builders as people
 from jusoor.reports.tests import builders as reports
 from jusoor.surveys.tests import factories as surveys
 
@@ -152,6 +154,140 @@ TABLE: dict[str, Case] = {
     ),
     "surveys:openrosa_key_submission": Case(
         lambda w: {"token": "not-a-token", "pk": w.project.pk}, PUBLIC, method="post", success=403
+    ),
+    # people: the registry is per organisation
+    "people:list": Case(lambda w: {"slug": "shams"}, Can.VIEW, scope="organisation"),
+    "people:create": Case(lambda w: {"slug": "shams"}, Can.MANAGE_PEOPLE, scope="organisation"),
+    "people:duplicates": Case(lambda w: {"slug": "shams"}, Can.MANAGE_PEOPLE, scope="organisation"),
+    "people:find_duplicates": Case(
+        lambda w: {"slug": "shams"},
+        Can.MANAGE_PEOPLE,
+        scope="organisation",
+        method="post",
+        success=302,
+    ),
+    "people:import_upload": Case(
+        lambda w: {"slug": "shams"}, Can.MANAGE_PEOPLE, scope="organisation"
+    ),
+    "people:detail": Case(
+        lambda w: {"pk": people.make_person(w.shams).pk}, Can.VIEW, scope="organisation"
+    ),
+    "people:edit": Case(
+        lambda w: {"pk": people.make_person(w.shams).pk}, Can.MANAGE_PEOPLE, scope="organisation"
+    ),
+    "people:consent": Case(
+        lambda w: {"pk": people.make_person(w.shams).pk}, Can.MANAGE_PEOPLE, scope="organisation"
+    ),
+    "people:withdraw": Case(
+        lambda w: {"pk": people.make_person(w.shams).pk},
+        Can.MANAGE_PEOPLE,
+        scope="organisation",
+        method="post",
+        success=302,
+    ),
+    "people:decide": Case(
+        lambda w: {"pk": people.make_suggestion(w).pk},
+        Can.MANAGE_PEOPLE,
+        scope="organisation",
+        method="post",
+        data=lambda w: {"decision": "reject"},
+        success=302,
+    ),
+    "people:merge_undo": Case(
+        lambda w: {"pk": people.make_merge(w).pk},
+        Can.MANAGE_PEOPLE,
+        scope="organisation",
+        method="post",
+        success=302,
+    ),
+    "people:import_preview": Case(
+        lambda w: {"pk": people.make_import(w).pk}, Can.MANAGE_PEOPLE, scope="organisation"
+    ),
+    "people:import_commit": Case(
+        lambda w: {"pk": people.make_import(w).pk},
+        Can.MANAGE_PEOPLE,
+        scope="organisation",
+        method="post",
+        success=302,
+    ),
+    # events: meetings, events and their outputs are per organisation
+    "events:meeting_list": Case(lambda w: {"slug": "shams"}, Can.VIEW, scope="organisation"),
+    "events:meeting_create": Case(
+        lambda w: {"slug": "shams"}, Can.RUN_EVENTS, scope="organisation"
+    ),
+    "events:meeting": Case(
+        lambda w: {"pk": events.make_meeting(w).pk}, Can.VIEW, scope="organisation"
+    ),
+    "events:meeting_edit": Case(
+        lambda w: {"pk": events.make_meeting(w).pk}, Can.RUN_EVENTS, scope="organisation"
+    ),
+    "events:meeting_attendees": Case(
+        lambda w: {"pk": events.make_meeting(w).pk},
+        Can.RUN_EVENTS,
+        scope="organisation",
+        method="post",
+        success=302,
+    ),
+    "events:meeting_takeaway_add": Case(
+        lambda w: {"pk": events.make_meeting(w).pk}, Can.RUN_EVENTS, scope="organisation"
+    ),
+    "events:takeaway_list": Case(lambda w: {"slug": "shams"}, Can.VIEW, scope="organisation"),
+    "events:event_list": Case(lambda w: {"slug": "shams"}, Can.VIEW, scope="organisation"),
+    "events:event_create": Case(lambda w: {"slug": "shams"}, Can.RUN_EVENTS, scope="organisation"),
+    "events:event": Case(lambda w: {"pk": events.make_event(w).pk}, Can.VIEW, scope="organisation"),
+    "events:event_edit": Case(
+        lambda w: {"pk": events.make_event(w).pk}, Can.RUN_EVENTS, scope="organisation"
+    ),
+    "events:session_create": Case(
+        lambda w: {"pk": events.make_event(w).pk}, Can.RUN_EVENTS, scope="organisation"
+    ),
+    "events:session_takeaway_add": Case(
+        lambda w: {"pk": events.make_session(events.make_event(w)).pk},
+        Can.RUN_EVENTS,
+        scope="organisation",
+    ),
+    "events:quotas": Case(
+        lambda w: {"pk": events.make_event(w).pk}, Can.RUN_EVENTS, scope="organisation"
+    ),
+    "events:registrations": Case(
+        lambda w: {"pk": events.make_event(w).pk}, Can.VIEW, scope="organisation"
+    ),
+    "events:registration_cancel": Case(
+        lambda w: {"pk": events.make_registration(w).pk},
+        Can.RUN_EVENTS,
+        scope="organisation",
+        method="post",
+        success=302,
+    ),
+    "events:walk_in": Case(
+        lambda w: {"pk": events.make_event(w).pk}, Can.RUN_EVENTS, scope="organisation"
+    ),
+    "events:check_in": Case(
+        lambda w: {"pk": events.make_event(w).pk}, Can.RUN_EVENTS, scope="organisation"
+    ),
+    "events:commitment_create": Case(
+        lambda w: {"pk": events.make_event(w).pk}, Can.RUN_EVENTS, scope="organisation"
+    ),
+    "events:commitment": Case(
+        lambda w: {"pk": events.make_commitment(w).pk}, Can.VIEW, scope="organisation"
+    ),
+    "events:media_list": Case(lambda w: {"slug": "shams"}, Can.VIEW, scope="organisation"),
+    "events:media_create": Case(lambda w: {"slug": "shams"}, Can.RUN_EVENTS, scope="organisation"),
+    "events:project_reach": Case(lambda w: {"pk": w.project.pk}, Can.VIEW),
+    "events:attendance_sheet": Case(
+        lambda w: {"pk": events.make_event(w).pk}, Can.VIEW_PERSONAL_DATA, scope="organisation"
+    ),
+    "events:badges": Case(
+        lambda w: {"pk": events.make_event(w).pk}, Can.RUN_EVENTS, scope="organisation"
+    ),
+    "events:certificate": Case(
+        lambda w: {"pk": events.make_registration(w).pk}, Can.RUN_EVENTS, scope="organisation"
+    ),
+    "events:public_event": Case(lambda w: {"slug": events.make_event(w).slug}, PUBLIC),
+    "events:register": Case(lambda w: {"slug": events.make_event(w).slug}, PUBLIC),
+    "events:confirmation": Case(
+        lambda w: {"slug": events.make_event(w).slug, "code": events.make_registration(w).code},
+        PUBLIC,
     ),
     "library:index": Case(none, PUBLIC),
     "library:resource": Case(lambda w: {"pk": library.public_resource(w).pk}, PUBLIC),
