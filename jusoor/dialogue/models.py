@@ -369,3 +369,67 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return f"appeal {self.statement_id}"
+
+
+class EngineModelStatus(models.TextChoices):
+    CANDIDATE = "candidate", _("candidate (not switched on)")
+    ACTIVE = "active", _("switched on")
+    RETIRED = "retired", _("retired")
+
+
+class OrganisationModerationModel(models.Model):
+    """A moderation model retrained on one organisation's confirmed decisions.
+
+    Its files (``moderation.npz`` and ``moderation.json``) live under MEDIA_ROOT in ``files``;
+    ``metrics`` holds the new and the previous model's cross-validated metrics, so that a person
+    sees both before switching it on. At most one per organisation is active.
+    """
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="moderation_models",
+    )
+    created_at = models.DateTimeField(_("trained at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("trained by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=EngineModelStatus.choices,
+        default=EngineModelStatus.CANDIDATE,
+    )
+    metrics = models.JSONField(_("metrics"), default=dict, blank=True)
+    confirmed_count = models.PositiveIntegerField(_("confirmed decisions used"), default=0)
+    files = models.CharField(_("folder under the media root"), max_length=255, blank=True)
+    activated_at = models.DateTimeField(_("switched on at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("organisation moderation model")
+        verbose_name_plural = _("organisation moderation models")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=models.Q(status="active"),
+                name="dialogue_one_active_moderation_model",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} #{self.pk} ({self.status})"
+
+    @property
+    def new_metrics(self) -> dict:
+        return self.metrics.get("new", {})
+
+    @property
+    def previous_metrics(self) -> dict:
+        return self.metrics.get("previous", {})

@@ -24,6 +24,7 @@ from django.utils.translation import ngettext
 from jusoor.accounts.models import User
 from jusoor.core import audit
 from jusoor.core.crypto import blind_index
+from jusoor.dialogue.learning import active_model
 from jusoor.dialogue.models import (
     MAX_STATEMENT_CHARS,
     MIN_STATEMENT_CHARS,
@@ -150,7 +151,8 @@ def _reason_of(engine_reason: moderation.Reason) -> str:
 def route_statement(conversation: Conversation, text: str) -> Routing:
     """The engine's decision under the conversation's thresholds, raised to its mode's floor."""
     policy = moderation.POLICIES.get(conversation.engine_policy, moderation.STANDARD)
-    decision = moderation.route(text, policy)
+    model = active_model(conversation.project.owner_id)
+    decision = moderation.route(text, policy, model=model)
     reasons = [
         {"reason": _reason_of(r), "action": r.action, "terms": list(r.terms), "detail": r.detail}
         for r in decision.reasons

@@ -34,4 +34,24 @@ urlpatterns = [
     path("workspace/dialogue/<int:pk>/recompute/", views.recompute, name="recompute"),
     path("workspace/dialogue/<int:pk>/export/<slug:kind>.csv", views.export, name="export"),
     path("workspace/dialogue/<int:pk>/report.docx", views.report_docx, name="report_docx"),
+    path(
+        "workspace/organisations/<slug:slug>/moderation/models/",
+        views.moderation_models,
+        name="moderation_models",
+    ),
+    path(
+        "workspace/organisations/<slug:slug>/moderation/models/train/",
+        views.moderation_model_train,
+        name="moderation_model_train",
+    ),
+    path(
+        "workspace/organisations/<slug:slug>/moderation/models/shipped/",
+        views.moderation_model_deactivate,
+        name="moderation_model_deactivate",
+    ),
+    path(
+        "workspace/moderation/models/<int:pk>/activate/",
+        views.moderation_model_activate,
+        name="moderation_model_activate",
+    ),
 ]

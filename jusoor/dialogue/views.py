@@ -7,15 +7,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jusoor.accounts.access import get_organisation_for_user
 from jusoor.accounts.roles import Can
 from jusoor.core import audit
-from jusoor.dialogue import analysis, exports, services
+from jusoor.dialogue import analysis, exports, learning, services
 from jusoor.dialogue.access import (
     get_appeal_for_user,
     get_conversation_for_user,
@@ -28,7 +29,15 @@ from jusoor.dialogue.forms import (
     OfflineStatementsForm,
     TallyForm,
 )
-from jusoor.dialogue.models import Appeal, Conversation, Reason, Source, Status
+from jusoor.dialogue.models import (
+    Appeal,
+    Conversation,
+    EngineModelStatus,
+    OrganisationModerationModel,
+    Reason,
+    Source,
+    Status,
+)
 from jusoor.dialogue.summary import breakdown_rows
 from jusoor.dialogue.svg import group_name, opinion_map_svg
 from jusoor.programmes.access import get_project_for_user
@@ -390,3 +399,87 @@ def report_docx(request: HttpRequest, pk: int) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="{conversation.slug}-report.docx"'
     return response
+
+
+# --- the organisation's own moderation model -----------------------------------------------------
+
+
+def _models_page(organisation) -> str:
+    return reverse("dialogue:moderation_models", kwargs={"slug": organisation.slug})
+
+
+@login_required
+def moderation_models(request: HttpRequest, slug: str) -> HttpResponse:
+    """The shipped model, the organisation's active model and its candidates, metrics side by side."""
+    organisation, _role = get_organisation_for_user(request, slug, Can.MODERATE)
+    rows = list(
+        organisation.moderation_models.exclude(status=EngineModelStatus.RETIRED).select_related(
+            "created_by"
+        )
+    )
+    for row in rows:
+        row.summary = learning.summary(row)
+        row.changed_count = len(row.metrics.get("changed", []))
+    return render(
+        request,
+        "dialogue/moderation_models.html",
+        {
+            "organisation": organisation,
+            "shipped": learning.shipped_summary(),
+            "active": next((r for r in rows if r.status == EngineModelStatus.ACTIVE), None),
+            "candidates": [r for r in rows if r.status == EngineModelStatus.CANDIDATE],
+            "retired_count": organisation.moderation_models.filter(
+                status=EngineModelStatus.RETIRED
+            ).count(),
+            "confirmed_count": len(learning.confirmed_examples(organisation.pk)),
+            "minimum": learning.MIN_CONFIRMED,
+        },
+    )
+
+
+@login_required
+@require_POST
+def moderation_model_train(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation, _role = get_organisation_for_user(request, slug, Can.MODERATE)
+    try:
+        candidate = learning.train_candidate(request.user, organisation, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Candidate model %(number)d trained. Compare its metrics before switching it on.")
+            % {"number": candidate.pk},
+        )
+    return redirect(_models_page(organisation))
+
+
+@login_required
+@require_POST
+def moderation_model_activate(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = get_object_or_404(
+        OrganisationModerationModel.objects.select_related("organisation"), pk=pk
+    )
+    get_organisation_for_user(request, candidate.organisation.slug, Can.MODERATE)
+    try:
+        learning.activate(request.user, candidate, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Model %(number)d is switched on: new statements are routed with it.")
+            % {"number": candidate.pk},
+        )
+    return redirect(_models_page(candidate.organisation))
+
+
+@login_required
+@require_POST
+def moderation_model_deactivate(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation, _role = get_organisation_for_user(request, slug, Can.MODERATE)
+    if learning.deactivate(request.user, organisation, request=request) is None:
+        messages.info(request, _("The shipped model is already in use."))
+    else:
+        messages.success(request, _("Back to the shipped model."))
+    return redirect(_models_page(organisation))

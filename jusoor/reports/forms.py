@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jusoor.accounts.roles import Role
+from jusoor.library.models import Visibility
 from jusoor.reports.models import ReportLanguage
 
 
@@ -29,3 +30,12 @@ class SectionsForm(forms.Form):
 
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(choices=ReportLanguage.choices, required=False)
+
+
+class PublishForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"), choices=ReportLanguage.choices)
+    visibility = forms.ChoiceField(
+        label=_("Who may see it in the library"),
+        choices=Visibility.choices,
+        initial=Visibility.ORGANISATION,
+    )

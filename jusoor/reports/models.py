@@ -103,3 +103,35 @@ class DonorReportVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} v{self.number}"
+
+
+class PublishedReport(models.Model):
+    """A donor report published to the library: which period and language, and where it lives.
+
+    Publishing the same period and language again adds a version to the same library resource.
+    """
+
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.CASCADE, related_name="published_reports"
+    )
+    language = models.CharField(_("language"), max_length=2, choices=ReportLanguage.choices)
+    resource = models.ForeignKey(
+        "library.Resource", on_delete=models.CASCADE, related_name="published_reports"
+    )
+    published_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "language"], name="one_published_report_per_language"
+            )
+        ]
+        verbose_name = _("published report")
+        verbose_name_plural = _("published reports")
+
+    def __str__(self) -> str:
+        return f"{self.period.project} · {self.period} · {self.language} → {self.resource_id}"

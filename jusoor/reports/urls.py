@@ -14,6 +14,11 @@ urlpatterns = [
         views.donor_report_edit,
         name="donor_report_edit",
     ),
+    path(
+        "workspace/periods/<int:pk>/report/publish/",
+        views.donor_report_publish,
+        name="donor_report_publish",
+    ),
     path("workspace/periods/<int:pk>/report.docx", views.donor_report_docx, name="donor_docx"),
     path("workspace/periods/<int:pk>/report.pdf", views.donor_report_pdf, name="donor_pdf"),
     path("workspace/periods/<int:pk>/annex.xlsx", views.donor_report_xlsx, name="donor_xlsx"),

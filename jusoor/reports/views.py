@@ -16,13 +16,15 @@ from django.views.decorators.http import require_POST
 from jusoor.accounts.access import get_organisation_for_user
 from jusoor.accounts.roles import Can
 from jusoor.core.forms import add_service_errors
+from jusoor.library.models import Visibility
 from jusoor.programmes.access import get_period_for_user, get_project_for_user
 from jusoor.programmes.models import ReportingPeriod
-from jusoor.reports import hxl, iati, services
+from jusoor.reports import hxl, iati, publishing, services
 from jusoor.reports.access import get_token_for_user
-from jusoor.reports.donor import build_report, docx, pdf, xlsx
-from jusoor.reports.forms import SectionsForm, TokenForm
-from jusoor.reports.models import DonorReport, ReportLanguage
+from jusoor.reports.donor import build_report
+from jusoor.reports.donor.files import render_donor_file
+from jusoor.reports.forms import PublishForm, SectionsForm, TokenForm
+from jusoor.reports.models import DonorReport, PublishedReport, ReportLanguage
 
 
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -89,8 +91,42 @@ def donor_report(request: HttpRequest, pk: int) -> HttpResponse:
             "versions": report.versions.select_related("author") if report else [],
             "can": request.project_capabilities,  # type: ignore[attr-defined]
             "languages": ReportLanguage.choices,
+            "publishable": publishing.can_publish(period),
+            "published": PublishedReport.objects.filter(period=period, language=language)
+            .select_related("resource")
+            .first(),
+            "visibilities": Visibility.choices,
         },
     )
+
+
+@login_required
+@require_POST
+def donor_report_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publish the donor report PDF (small cells suppressed) to the library."""
+    period = get_period_for_user(request, pk, Can.APPROVE_PERIODS)
+    form = PublishForm(request.POST)
+    language = _language(request)
+    if not form.is_valid():
+        messages.error(request, _("Choose the language and who may see the report."))
+        return redirect(f"{_report_url(period)}?language={language}")
+    try:
+        resource = publishing.publish_donor_report(
+            request.user,
+            period,
+            form.cleaned_data["language"],
+            form.cleaned_data["visibility"],
+            request=request,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(f"{_report_url(period)}?language={language}")
+    messages.success(
+        request,
+        _("The donor report is in the library (version %(number)s).")
+        % {"number": resource.versions.count()},
+    )
+    return redirect("library:resource", pk=resource.pk)
 
 
 @login_required
@@ -130,17 +166,7 @@ def _report_url(period: ReportingPeriod) -> str:
 def _donor_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     period = get_period_for_user(request, pk)
     language = _language(request)
-    data = build_report(period, language)
-    name = f"{period.project.slug}-{period.label}-{language}"
-    if kind == "docx":
-        content = docx.render(data)
-        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    elif kind == "pdf":
-        content = pdf.render(data)
-        content_type = "application/pdf"
-    else:
-        content = xlsx.render(data)
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    data, content, content_type, filename = render_donor_file(period, language, kind)
     services.record_export(
         request.user,
         f"donor_report.{kind}",
@@ -150,7 +176,7 @@ def _donor_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         language=language,
         version=data.version_number,
     )
-    return _download(content, content_type, f"{name}.{kind}")
+    return _download(content, content_type, filename)
 
 
 @login_required

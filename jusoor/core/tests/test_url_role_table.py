@@ -414,12 +414,36 @@ TABLE: dict[str, Case] = {
     "dialogue:report_docx": Case(
         lambda w: {"pk": dialogue.dialogue_world(w)["conversation"].pk}, Can.VIEW
     ),
+    "dialogue:moderation_models": Case(
+        lambda w: {"slug": "shams"}, Can.MODERATE, scope="organisation"
+    ),
+    "dialogue:moderation_model_train": Case(
+        lambda w: {"slug": "shams"}, Can.MODERATE, scope="organisation", method="post", success=302
+    ),
+    "dialogue:moderation_model_activate": Case(
+        lambda w: {"pk": dialogue.model_candidate(w).pk},
+        Can.MODERATE,
+        scope="organisation",
+        method="post",
+        success=302,
+    ),
+    "dialogue:moderation_model_deactivate": Case(
+        lambda w: {"slug": "shams"}, Can.MODERATE, scope="organisation", method="post", success=302
+    ),
     # reports: exports and donor reports per project and period, API tokens per organisation
     "reports:project_reports": Case(lambda w: {"pk": w.project.pk}, Can.VIEW),
     "reports:iati": Case(lambda w: {"pk": w.project.pk}, Can.VIEW),
     "reports:hxl": Case(lambda w: {"pk": w.project.pk}, Can.VIEW),
     "reports:donor_report": Case(lambda w: {"pk": w.period.pk}, Can.VIEW),
     "reports:donor_report_edit": Case(lambda w: {"pk": w.period.pk}, Can.EDIT_INDICATORS),
+    "reports:donor_report_publish": Case(
+        lambda w: {"pk": reports.approved_period(w).pk},
+        Can.APPROVE_PERIODS,
+        scope="project",
+        method="post",
+        data=lambda w: {"language": "ar", "visibility": "organisation"},
+        success=302,
+    ),
     "reports:donor_docx": Case(lambda w: {"pk": w.period.pk}, Can.VIEW),
     "reports:donor_pdf": Case(lambda w: {"pk": w.period.pk}, Can.VIEW),
     "reports:donor_xlsx": Case(lambda w: {"pk": w.period.pk}, Can.VIEW),

@@ -12,6 +12,7 @@ from jusoor.dialogue.access import COOKIE_SALT, cookie_name
 from jusoor.dialogue.models import (
     Conversation,
     Mode,
+    OrganisationModerationModel,
     Participant,
     Source,
     Statement,
@@ -64,3 +65,10 @@ def dialogue_world(world: Any) -> dict[str, Any]:
         "appeal": appeal,
     }
     return world.extras["dialogue"]
+
+
+def model_candidate(world: Any) -> OrganisationModerationModel:
+    """A candidate moderation model of the world's organisation (no files: routing falls back)."""
+    return OrganisationModerationModel.objects.create(
+        organisation=world.shams, files=f"moderation/{world.shams.slug}/missing"
+    )

@@ -8,9 +8,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from jusoor.dialogue import services
+from jusoor.dialogue import learning, services
 from jusoor.dialogue.learning import confirmed_examples
-from jusoor.dialogue.models import Reason
+from jusoor.dialogue.models import EngineModelStatus, OrganisationModerationModel, Reason
 from jusoor.dialogue.tests.builders import add_statement, make_conversation
 from jusoor.engines import moderation
 
@@ -37,6 +37,18 @@ def test_the_retrain_command_shows_metrics_and_does_not_switch_the_model(world, 
     conversation = make_conversation(world.project)
     statement = add_statement(conversation, "انت حمار وما تفهم شي")
     services.decide(world.users["shams_moderator"], statement, False, Reason.INSULT)
+    for text in [
+        "الرياضة تجمع شباب الأنبار",
+        "التعليم أهم شيء",
+        "فرص العمل مهمة",
+        "المكتبة مفتوحة",
+    ]:
+        services.decide(
+            world.users["shams_moderator"],
+            add_statement(conversation, text),
+            True,
+            Reason.ACCEPTABLE,
+        )
     seen = {}
 
     def fake_retrain(examples):
@@ -48,8 +60,13 @@ def test_the_retrain_command_shows_metrics_and_does_not_switch_the_model(world, 
     monkeypatch.setattr(moderation, "retrain", fake_retrain)
     out = io.StringIO()
     call_command("moderation_retrain", "--organisation", "shams", stdout=out)
-    assert "1 confirmed decisions (1 offensive" in out.getvalue()
+    assert "5 confirmed decisions (1 offensive, 4 acceptable)" in out.getvalue()
     assert '"cv_macro_f1": 0.88' in out.getvalue()
     assert seen["examples"][0].offensive
+    # The retrained model is kept as a candidate, not switched on.
+    candidate = OrganisationModerationModel.objects.get()
+    assert candidate.status == EngineModelStatus.CANDIDATE
+    assert f"Kept as candidate #{candidate.pk} (not switched on)" in out.getvalue()
+    assert learning.active_model(world.shams.pk) is None
     with pytest.raises(CommandError, match="No confirmed"):
         call_command("moderation_retrain", "--organisation", "another-ngo", stdout=io.StringIO())

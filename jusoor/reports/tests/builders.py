@@ -53,3 +53,10 @@ def second_period(w: World):  # type: ignore[no-untyped-def]
     return w.project.periods.create(
         label="2023-09", start_date=dt.date(2023, 9, 1), end_date=dt.date(2023, 9, 30)
     )
+
+
+def approved_period(w: World):  # type: ignore[no-untyped-def]
+    """The world's period, approved: a donor report that may be published to the library."""
+    w.period.status = "approved"
+    w.period.save(update_fields=["status"])
+    return w.period

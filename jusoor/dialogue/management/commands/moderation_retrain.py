@@ -3,8 +3,9 @@
     python manage.py moderation_retrain --organisation shams [--save DIR]
 
 Prints the current and the retrained model's cross-validated metrics and how many confirmed
-texts the two models judge differently. The new model is only written with ``--save``; switching
-it on stays a person's decision.
+texts the two models judge differently. The new model is kept as a candidate of the organisation
+(``learning.train_candidate``) and, with ``--save``, also written to DIR; switching it on stays a
+person's decision, on the workspace's moderation model page.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jusoor.accounts.models import Organisation
+from jusoor.dialogue import learning
 from jusoor.dialogue.learning import confirmed_examples
 from jusoor.engines import moderation
 
@@ -39,12 +42,14 @@ class Command(BaseCommand):
             f"{len(examples) - offensive} acceptable)."
         )
         try:
-            result = moderation.retrain(examples)
-        except FileNotFoundError as exc:
-            raise CommandError(str(exc)) from exc
-        self.stdout.write("current:   " + json.dumps(result.previous_metrics, sort_keys=True))
-        self.stdout.write("retrained: " + json.dumps(result.metrics, sort_keys=True))
-        self.stdout.write(f"confirmed texts judged differently: {len(result.changed)}")
+            candidate = learning.train_candidate(None, organisation)
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
+        self.stdout.write("current:   " + json.dumps(candidate.previous_metrics, sort_keys=True))
+        self.stdout.write("retrained: " + json.dumps(candidate.new_metrics, sort_keys=True))
+        changed = candidate.metrics.get("changed", [])
+        self.stdout.write(f"confirmed texts judged differently: {len(changed)}")
+        self.stdout.write(f"Kept as candidate #{candidate.pk} (not switched on).")
         if options.get("save"):
-            result.model.save(options["save"])
+            moderation.load_model(learning.model_folder(candidate)).save(options["save"])
             self.stdout.write(f"Saved to {options['save']} (not switched on).")

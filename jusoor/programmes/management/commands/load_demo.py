@@ -9,7 +9,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         result = load_demo()
-        self.stdout.write(_("Demo loaded: %(project)s") % {"project": result["project"].title_en})
+        self.stdout.write(_("Demo loaded: %(project)s") % {"project": result["project"]})
         self.stdout.write(
             _("Demo sign-ins (password for all: %(password)s):") % {"password": DEMO_PASSWORD}
         )
