@@ -335,7 +335,7 @@ LINE = re.compile(r"^BENCH ")
 
 
 def _pseudo_words(rng: random.Random, count: int, arabic: bool, forbidden: set[str]) -> list[str]:
-    from jusoor.library.terms import library_terms
+    from jusoor.engines.arabic import search_terms as library_terms
 
     words: set[str] = set()
     while len(words) < count:
@@ -353,7 +353,7 @@ def _pseudo_words(rng: random.Random, count: int, arabic: bool, forbidden: set[s
 
 def generate(docs: int, seed: int = 1404):
     """Documents as (title, body, language, concepts, title_concept), needles first."""
-    from jusoor.library.terms import library_terms
+    from jusoor.engines.arabic import search_terms as library_terms
 
     rng = random.Random(seed)
     forbidden = {t for forms in CONCEPTS.values() for f in forms for t in library_terms(f)}

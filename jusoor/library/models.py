@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jusoor.accounts.models import Bilingual
+from jusoor.accounts.models import Bilingual, translated
 
 
 class Kind(models.TextChoices):
@@ -116,13 +116,9 @@ class Resource(Bilingual, models.Model):
     def __str__(self) -> str:
         return self.in_language("title") or f"#{self.pk}"
 
-    @property
-    def title(self) -> str:
-        return self.in_language("title")
+    title = translated()
 
-    @property
-    def summary(self) -> str:
-        return self.in_language("summary")
+    summary = translated()
 
     @property
     def audience_list(self) -> list[str]:

@@ -12,8 +12,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from jusoor.engines.arabic import SYNONYMS
-from jusoor.library.terms import library_terms as search_terms
+from jusoor.engines.arabic import SYNONYMS, search_terms
 
 Phrase = tuple[str, ...]
 MAX_GROUPS = 12

@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.utils import translation
 
 from jusoor.accounts.models import User
+from jusoor.engines.arabic import search_terms
 from jusoor.library import query as query_module
 from jusoor.library.access import scope_of, visible_resources
 from jusoor.library.models import (
@@ -32,7 +33,6 @@ from jusoor.library.models import (
     Visibility,
 )
 from jusoor.library.snippets import snippet
-from jusoor.library.terms import library_terms as search_terms
 
 FACETS = ("kind", "language", "audience", "theme", "year")
 

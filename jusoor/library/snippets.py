@@ -11,7 +11,7 @@ import html
 import re
 from functools import lru_cache
 
-from jusoor.library.terms import library_terms as search_terms
+from jusoor.engines.arabic import search_terms
 
 # Words with their Arabic marks, so that التّطرّف is one word to highlight, not three.
 _WORD = re.compile(r"[\w\u0610-\u061a\u064b-\u065f\u0670\u0640\u06d6-\u06ed]+")

@@ -24,7 +24,13 @@ from django.utils.translation import gettext_lazy
 from jusoor.accounts.models import Organisation, User
 from jusoor.core import audit
 from jusoor.core.forms import BaseForm
-from jusoor.engines.arabic import find_duplicates, normalise, normalise_phone, to_western_digits
+from jusoor.engines.arabic import (
+    find_duplicates,
+    normalise,
+    normalise_phone,
+    parse_sex,
+    to_western_digits,
+)
 from jusoor.geo.models import AdminUnit, TargetArea
 from jusoor.people import services
 from jusoor.people.models import ImportBatch, ImportStatus, Person, age_band_for
@@ -84,11 +90,6 @@ HEADER_WORDS = {
     "affiliation": ["الجهة", "المؤسسة", "الدائرة", "جهة العمل", "organisation", "organization"],
 }
 
-_SEX_VALUES = {
-    "m": ["ذكر", "م", "رجل", "m", "male", "man"],
-    "f": ["انثى", "أنثى", "ا", "امرأة", "امراة", "ف", "f", "female", "woman"],
-}
-
 _TARGET_GROUP_WORDS = {
     TargetGroup.YOUTH: ["شباب", "شاب", "youth"],
     TargetGroup.WOMENS_GROUP: ["نساء", "امرأة", "مجموعة نسوية", "women"],
@@ -108,7 +109,6 @@ def _key(text: str) -> str:
 
 
 _HEADERS = {_key(w): f for f, words in HEADER_WORDS.items() for w in words}
-_SEX = {_key(w): s for s, words in _SEX_VALUES.items() for w in words}
 _GROUPS = (
     {_key(w): g for g, words in _TARGET_GROUP_WORDS.items() for w in words}
     | {_key(g.value): g for g in TargetGroup}
@@ -337,7 +337,7 @@ def _parse_row(number: int, raw: list[str], table: Table, mapping, areas, year: 
             problem("phone", _("“%(value)s” is not an Iraqi phone number") % {"value": phone})
         row.values["phone"] = phone
     if sex := cell("sex"):
-        row.values["sex"] = _SEX.get(_key(sex))
+        row.values["sex"] = parse_sex(sex)
         if not row.values["sex"]:
             problem(
                 "sex", _("“%(value)s” is neither male (ذكر) nor female (أنثى)") % {"value": sex}

@@ -10,7 +10,14 @@ from jusoor.engines.arabic.dedup import (
     dedup_csv,
     find_duplicates,
 )
-from jusoor.engines.arabic.names import latin_key, name_key, name_tokens, normalise_name, same_name
+from jusoor.engines.arabic.names import (
+    latin_key,
+    name_key,
+    name_tokens,
+    normalise_name,
+    parse_sex,
+    same_name,
+)
 from jusoor.engines.arabic.normalise import normalise, to_western_digits
 from jusoor.engines.arabic.phone import normalise_phone
 from jusoor.engines.arabic.text import (
@@ -38,6 +45,7 @@ __all__ = [
     "normalise",
     "normalise_name",
     "normalise_phone",
+    "parse_sex",
     "same_name",
     "search_terms",
     "to_western_digits",

@@ -21,6 +21,7 @@ from jusoor.engines.arabic.names import (
     is_family_token,
     name_tokens,
     normalise_name,
+    parse_sex,
     spelling,
     token_key,
 )
@@ -50,10 +51,6 @@ def known_names() -> frozenset[str]:
     return frozenset(normalise_name(name).replace(" ", "") for name, _, _ in MALE + FEMALE)
 
 
-_MALE = frozenset({"m", "male", "man", "boy", "ذكر", "رجل", "ذ", "1"})
-_FEMALE = frozenset({"f", "female", "woman", "girl", "انثي", "امراه", "ا", "ث", "2"})
-
-
 @dataclass
 class Features:
     """Column arrays, one row per record; -1 means missing."""
@@ -81,12 +78,7 @@ class Features:
 
 
 def _sex(value: str) -> int:
-    value = normalise(value)
-    if value in _MALE:
-        return 0
-    if value in _FEMALE:
-        return 1
-    return -1
+    return {"m": 0, "f": 1}.get(parse_sex(value) or "", -1)
 
 
 def _year(value: str) -> int:

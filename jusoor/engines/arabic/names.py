@@ -301,3 +301,20 @@ def latin_key(text: str) -> str:
 
 
 name_key = latin_key
+
+
+# How sex is written in registers and spreadsheets, after ``normalise``.
+_MALE = frozenset({"m", "male", "man", "boy", "ذكر", "رجل", "ذ", "م", "1"})
+_FEMALE = frozenset({"f", "female", "woman", "girl", "انثي", "امراه", "امرءه", "ا", "ث", "ف", "2"})
+
+
+def parse_sex(value: str | None) -> str | None:
+    """``"m"``, ``"f"``, or None when the text says neither (ذكر / أنثى / M / female / 1 / 2...)."""
+    if not value:
+        return None
+    value = normalise(value).strip(" .")
+    if value in _MALE:
+        return "m"
+    if value in _FEMALE:
+        return "f"
+    return None

@@ -104,8 +104,24 @@ _english = snowballstemmer.stemmer("english")
 
 @lru_cache(maxsize=65536)
 def english_stem(token: str) -> str:
-    """Snowball (Porter 2) stem of an English word, lower-cased: extremists → extremist."""
-    return _english.stemWord(token.lower())
+    """Snowball (Porter 2) stem of an English word, lower-cased, with two folds Snowball lacks.
+
+    Snowball stems "extremism" to "extrem" but leaves "extremist" whole, so a search for
+    extremists would miss every text about extremism: an -ist stem is folded onto its -ism
+    sibling when that sibling stems to the base (extremist → extrem, terrorist → terror; list,
+    exist, assist stay). British -ise/-isation stems keep "is" (radicalis) where American ones
+    lose it (radic): they are folded onto the American stem.
+    """
+    stem = _english.stemWord(token.lower())
+    if not stem.isascii() or len(stem) < 6:
+        return stem
+    if stem.endswith("ist"):
+        base = stem[:-3]
+        if _english.stemWord(base + "ism") == base:
+            return base
+    elif stem.endswith("is") and len(stem) > 6:
+        return _english.stemWord(stem[:-2] + "ize")
+    return stem
 
 
 @lru_cache(maxsize=65536)

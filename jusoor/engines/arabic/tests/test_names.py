@@ -98,3 +98,14 @@ def test_name_functions_never_crash(text):
     tokens = name_tokens(text)
     assert all(t and " " not in t for t in tokens)
     assert isinstance(latin_key(text), str)
+
+
+def test_sex_is_read_from_arabic_and_english_register_spellings():
+    from jusoor.engines.arabic import parse_sex
+
+    for text in ["ذكر", " M ", "male", "١", "رجل"]:
+        assert parse_sex(text) == "m", text
+    for text in ["أنثى", "انثى", "امرأة", "F", "female", "2"]:
+        assert parse_sex(text) == "f", text
+    for text in ["", None, "غير معروف", "x"]:
+        assert parse_sex(text) is None

@@ -61,7 +61,8 @@ def test_short_roots_survive_stemming():
 
 
 def test_english_words_are_stemmed_with_snowball():
-    assert english_stem("Extremists") == english_stem("extremist") == "extremist"
+    assert english_stem("Extremists") == english_stem("extremism") == "extrem"
+    assert english_stem("Preventing") == "prevent"
     assert search_terms("Preventing violent extremism") == ["prevent", "violent", "extrem"]
 
 
@@ -120,4 +121,4 @@ def test_tokenise_and_search_terms_never_crash(text):
 
 def test_search_terms_copes_with_a_huge_string():
     terms = search_terms("والتطرف، extremists! " * 40_000)
-    assert terms[:2] == ["تطرف", "extremist"] and len(terms) == 80_000
+    assert terms[:2] == ["تطرف", "extrem"] and len(terms) == 80_000
