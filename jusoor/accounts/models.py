@@ -74,6 +74,18 @@ def default_two_factor_roles() -> list[str]:
     return [Role.ADMIN.value, Role.ME_OFFICER.value]
 
 
+class translated:
+    """``title = translated()`` on a Bilingual model reads ``title_ar`` or ``title_en`` by language."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: object, owner: type | None = None) -> object:
+        if instance is None:
+            return self
+        return instance.in_language(self.name)  # type: ignore[attr-defined]
+
+
 class Organisation(Bilingual, models.Model):
     slug = models.SlugField(_("short name in addresses"), max_length=60, unique=True)
     name_ar = models.CharField(_("name (Arabic)"), max_length=200)
@@ -103,9 +115,7 @@ class Organisation(Bilingual, models.Model):
     def __str__(self) -> str:
         return self.in_language("name")
 
-    @property
-    def name(self) -> str:
-        return self.in_language("name")
+    name = translated()
 
 
 class Membership(models.Model):

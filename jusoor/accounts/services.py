@@ -61,20 +61,4 @@ def update_phone(actor: User, user: User, phone: str, request=None) -> None:  # 
 
 @transaction.atomic
 def save_organisation(actor: User, organisation: Organisation, request=None) -> Organisation:  # type: ignore[no-untyped-def]
-    fields = ["name_ar", "name_en", "acronym", "kind", "iati_ref", "website"]
-    before = (
-        Organisation.objects.filter(pk=organisation.pk).values(*fields).first()
-        if organisation.pk
-        else {}
-    ) or {}
-    organisation.full_clean()
-    organisation.save()
-    after = {name: getattr(organisation, name) for name in fields}
-    audit.record(
-        actor,
-        "organisation.update",
-        organisation,
-        request=request,
-        changes=audit.changes(before, after),
-    )
-    return organisation
+    return audit.save_audited(actor, organisation, "organisation", request)

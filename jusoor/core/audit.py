@@ -78,3 +78,30 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, models.Model):
         return value.pk
     return str(value)
+
+
+def _audited_fields(instance: models.Model) -> list[str]:
+    return [f.attname for f in instance._meta.concrete_fields if not f.primary_key]
+
+
+def save_audited(
+    actor: Any, instance: models.Model, action: str, request: HttpRequest | None = None
+) -> Any:
+    """Validate, save and audit one model instance: ``<action>.create`` or ``<action>.update``
+    with what changed, field by field. Callers wrap it in their own transaction."""
+    fields = _audited_fields(instance)
+    before: dict[str, Any] = {}
+    if instance.pk:
+        before = type(instance).objects.filter(pk=instance.pk).values(*fields).first() or {}
+    created = instance.pk is None
+    instance.full_clean()
+    instance.save()
+    after = {name: getattr(instance, name) for name in fields}
+    record(
+        actor,
+        f"{action}.{'create' if created else 'update'}",
+        instance,
+        request=request,
+        changes=changes(before, after),
+    )
+    return instance

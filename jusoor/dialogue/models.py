@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jusoor.accounts.models import Bilingual
+from jusoor.accounts.models import Bilingual, translated
 from jusoor.geo.models import AgeBand, Sex
 
 MAX_STATEMENT_CHARS = 300
@@ -80,13 +80,9 @@ class Conversation(Bilingual, models.Model):
     def __str__(self) -> str:
         return self.in_language("topic")
 
-    @property
-    def topic(self) -> str:
-        return self.in_language("topic")
+    topic = translated()
 
-    @property
-    def description(self) -> str:
-        return self.in_language("description")
+    description = translated()
 
     @property
     def map_is_stale(self) -> bool:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jusoor.accounts.models import Bilingual
+from jusoor.accounts.models import Bilingual, translated
 from jusoor.people.models import new_code
 from jusoor.programmes.models import TargetGroup
 
@@ -121,13 +121,9 @@ class Event(Bilingual, models.Model):
     def __str__(self) -> str:
         return self.in_language("title")
 
-    @property
-    def title(self) -> str:
-        return self.in_language("title")
+    title = translated()
 
-    @property
-    def description(self) -> str:
-        return self.in_language("description")
+    description = translated()
 
 
 class SessionKind(models.TextChoices):

@@ -34,29 +34,10 @@ from jusoor.people import services as people
 from jusoor.people.models import Person
 
 
-def _fields(instance: Any) -> list[str]:
-    return [f.attname for f in instance._meta.concrete_fields if f.attname != "id"]
-
-
 @transaction.atomic
 def save(actor: User | None, instance: Any, action: str, request: HttpRequest | None = None) -> Any:
     """Validate, save and audit one model instance (what changed, field by field)."""
-    fields = _fields(instance)
-    before = {}
-    if instance.pk:
-        before = type(instance).objects.filter(pk=instance.pk).values(*fields).first() or {}
-    created = instance.pk is None
-    instance.full_clean()
-    instance.save()
-    after = {name: getattr(instance, name) for name in fields}
-    audit.record(
-        actor,
-        f"{action}.{'create' if created else 'update'}",
-        instance,
-        request=request,
-        changes=audit.changes(before, after),
-    )
-    return instance
+    return audit.save_audited(actor, instance, action, request)
 
 
 def save_event(actor: User | None, event: Event, request=None) -> Event:  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jusoor.accounts.models import Bilingual
+from jusoor.accounts.models import Bilingual, translated
 
 
 class Level(models.IntegerChoices):
@@ -54,9 +54,7 @@ class AdminUnit(Bilingual, models.Model):
     def __str__(self) -> str:
         return self.in_language("name")
 
-    @property
-    def name(self) -> str:
-        return self.in_language("name")
+    name = translated()
 
     def clean(self) -> None:
         if level_of_pcode(self.pcode) != self.level:

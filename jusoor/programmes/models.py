@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jusoor.accounts.models import Bilingual, Organisation
+from jusoor.accounts.models import Bilingual, Organisation, translated
 from jusoor.accounts.roles import Role
 
 
@@ -36,6 +36,8 @@ class Programme(Bilingual, models.Model):
 
     def __str__(self) -> str:
         return self.in_language("title")
+
+    summary = translated()
 
 
 class ProjectStatus(models.IntegerChoices):
@@ -98,13 +100,9 @@ class Project(Bilingual, models.Model):
     def __str__(self) -> str:
         return self.in_language("title")
 
-    @property
-    def summary(self) -> str:
-        return self.in_language("summary")
+    summary = translated()
 
-    @property
-    def impact(self) -> str:
-        return self.in_language("impact")
+    impact = translated()
 
 
 class ParticipationRole(models.TextChoices):
@@ -201,13 +199,9 @@ class ResultNode(Bilingual, models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.in_language('title')}"
 
-    @property
-    def title(self) -> str:
-        return self.in_language("title")
+    title = translated()
 
-    @property
-    def description(self) -> str:
-        return self.in_language("description")
+    description = translated()
 
 
 class Measure(models.TextChoices):

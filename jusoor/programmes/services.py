@@ -26,30 +26,9 @@ from jusoor.programmes.models import (
 )
 
 
-def _fields(instance: Any) -> list[str]:
-    return [f.attname for f in instance._meta.concrete_fields if f.attname not in {"id"}]
-
-
 @transaction.atomic
 def save_model(actor: User | None, instance: Any, action: str, request=None) -> Any:  # type: ignore[no-untyped-def]
-    """Save a form's instance and audit what changed (creates record every field)."""
-    fields = _fields(instance)
-    before: dict[str, Any] = {}
-    if instance.pk:
-        old = type(instance).objects.filter(pk=instance.pk).values(*fields).first() or {}
-        before = old
-    created = instance.pk is None
-    instance.full_clean()
-    instance.save()
-    after = {name: getattr(instance, name) for name in fields}
-    audit.record(
-        actor,
-        f"{action}.{'create' if created else 'update'}",
-        instance,
-        request=request,
-        changes=audit.changes(before, after),
-    )
-    return instance
+    return audit.save_audited(actor, instance, action, request)
 
 
 @transaction.atomic

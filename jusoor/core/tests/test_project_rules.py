@@ -5,7 +5,6 @@ import os
 import subprocess
 import sys
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -109,17 +108,3 @@ def test_readme_quick_start_has_exactly_the_two_commands():
     quick = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
     commands = [line.strip() for line in quick.splitlines() if line.strip().startswith("make ")]
     assert commands == ["make demo", "make test"]
-
-
-def test_path_helper_points_beside_the_repository():
-    assert Path(REPOSITORY / "manage.py").exists()
-
-
-def test_new_passwords_are_hashed_with_argon2(db):
-    from django.contrib.auth.hashers import make_password
-    from django.test import override_settings
-
-    from jusoor.settings import PASSWORD_HASHERS
-
-    with override_settings(PASSWORD_HASHERS=PASSWORD_HASHERS):
-        assert make_password("كلمة سر طويلة").startswith("argon2$")
