@@ -13,7 +13,7 @@ import io
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -147,6 +147,19 @@ class RowMaker:
             t.path: [c for c in tables if c.parent == t.path and c.path] for t in tables
         }
         self._labels: dict[str, dict[str, str]] = {}
+        # Looked up once here rather than joined to every row: a version carries its whole form.
+        self.versions = dict(form.versions.values_list("pk", "version"))
+        self._enumerators: dict[int, str] = {}
+
+    def _enumerator(self, pk: int | None) -> str:
+        if pk is None:
+            return ""
+        if pk not in self._enumerators:
+            from django.contrib.auth import get_user_model
+
+            user = get_user_model().objects.filter(pk=pk).first()
+            self._enumerators[pk] = user.get_username() if user else ""
+        return self._enumerators[pk]
 
     def rows(self, submission: Submission) -> Iterator[tuple[str, list[Any]]]:
         answers = submission.answers
@@ -158,9 +171,9 @@ class RowMaker:
             "_index": index,
             "_uuid": submission.instance_id,
             "_submission_time": submission.received_at.strftime("%Y-%m-%dT%H:%M:%S"),
-            "_version": submission.version.version,
+            "_version": self.versions.get(submission.version_id, ""),
             "_status": submission.status,
-            "_enumerator": submission.enumerator.get_username() if submission.enumerator else "",
+            "_enumerator": self._enumerator(submission.enumerator_id),
             "_synthetic": 1 if submission.synthetic else 0,
         }
         main = self.tables[0]
@@ -210,13 +223,45 @@ class RowMaker:
         return value
 
 
+CHUNK_SIZE = 2000
+EXPORT_FIELDS = (
+    "pk",
+    "form_id",
+    "instance_id",
+    "received_at",
+    "version_id",
+    "status",
+    "enumerator_id",
+    "synthetic",
+    "answers",
+    "pii",
+)
+PROGRESS_EVERY = 500
+RowProgress = Callable[[int], None] | None
+
+
 def submissions_for_export(form: Form) -> Iterable[Submission]:
+    """Streamed from the database a chunk at a time: memory stays flat however many there are."""
     return (
         form.submissions.filter(is_current=True)
-        .select_related("version", "enumerator")
+        .only(*EXPORT_FIELDS)
         .order_by("pk")
-        .iterator(chunk_size=2000)
+        .iterator(chunk_size=CHUNK_SIZE)
     )
+
+
+def count_for_export(form: Form) -> int:
+    return form.submissions.filter(is_current=True).count()
+
+
+def _counted(submissions: Iterable[Submission], progress: RowProgress) -> Iterator[Submission]:
+    done = 0
+    for done, submission in enumerate(submissions, 1):  # noqa: B007
+        yield submission
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done)
+    if progress is not None:
+        progress(done)
 
 
 # --- CSV ---------------------------------------------------------------------------------------
@@ -242,7 +287,26 @@ def csv_stream(form: Form, options: Options, table_path: str = "") -> Iterator[s
                 yield _csv_line(row)
 
 
-def csv_zip(form: Form, options: Options, target: Path) -> int:
+def write_csv(form: Form, options: Options, target: Path, progress: RowProgress = None) -> int:
+    """The submissions table as one CSV file (for forms without repeat groups). Returns rows."""
+    tables = build_tables(form, options)
+    main = tables[0]
+    maker = RowMaker(form, tables, options, typed=False)
+    rows = 0
+    with open(target, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([c.header for c in main.columns])
+        if options.hxl:
+            writer.writerow([c.hxl for c in main.columns])
+        for submission in _counted(submissions_for_export(form), progress):
+            rows += 1
+            for path, row in maker.rows(submission):
+                if path == "":
+                    writer.writerow(["" if v is None else v for v in row])
+    return rows
+
+
+def csv_zip(form: Form, options: Options, target: Path, progress: RowProgress = None) -> int:
     """Every table as its own CSV, in one zip (for forms with repeat groups). Returns rows."""
     tables = build_tables(form, options)
     maker = RowMaker(form, tables, options, typed=False)
@@ -256,7 +320,7 @@ def csv_zip(form: Form, options: Options, target: Path) -> int:
             if options.hxl:
                 writer.writerow([c.hxl for c in table.columns])
             handles[table.path] = (handle, writer)
-        for submission in submissions_for_export(form):
+        for submission in _counted(submissions_for_export(form), progress):
             rows += 1
             for path, row in maker.rows(submission):
                 handles[path][1].writerow(["" if v is None else v for v in row])
@@ -272,7 +336,8 @@ def csv_zip(form: Form, options: Options, target: Path) -> int:
 # --- XLSX --------------------------------------------------------------------------------------
 
 
-def write_xlsx(form: Form, options: Options, target: Path) -> int:
+def write_xlsx(form: Form, options: Options, target: Path, progress: RowProgress = None) -> int:
+    """openpyxl's write-only mode: rows go to disk as they come, never all in memory."""
     from openpyxl import Workbook
 
     tables = build_tables(form, options)
@@ -288,7 +353,7 @@ def write_xlsx(form: Form, options: Options, target: Path) -> int:
             sheet.append([c.hxl for c in table.columns])
         sheets[table.path] = sheet
     rows = 0
-    for submission in submissions_for_export(form):
+    for submission in _counted(submissions_for_export(form), progress):
         rows += 1
         for path, row in maker.rows(submission):
             sheets[path].append(row)
@@ -319,13 +384,16 @@ def _spss_names(columns: list[Column]) -> list[str]:
     return names
 
 
-def write_sav(form: Form, options: Options, target: Path) -> int:
-    """SPSS files with Arabic (or English) variable and value labels; a zip when repeats exist."""
+def write_sav(form: Form, options: Options, target: Path, progress: RowProgress = None) -> int:
+    """SPSS files with Arabic (or English) variable and value labels; a zip when repeats exist.
+
+    pyreadstat writes a whole data frame at once, so this one export holds the rows in memory.
+    """
     tables = build_tables(form, Options(None, options.include_personal))
     maker = RowMaker(form, tables, Options(None, options.include_personal), typed=True)
     data: dict[str, list[list[Any]]] = {t.path: [] for t in tables}
     rows = 0
-    for submission in submissions_for_export(form):
+    for submission in _counted(submissions_for_export(form), progress):
         rows += 1
         for path, row in maker.rows(submission):
             data[path].append(row)

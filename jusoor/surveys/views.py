@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -18,8 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jusoor.accounts.roles import Can
+from jusoor.jobs.models import Job, JobStatus
+from jusoor.jobs.services import enqueue
 from jusoor.programmes.access import get_project_for_user, require
-from jusoor.surveys import exports, services, webform
+from jusoor.surveys import services, tasks, webform
 from jusoor.surveys.access import (
     collectable_forms,
     get_form_for_user,
@@ -34,7 +35,14 @@ from jusoor.surveys.forms import (
     TokenForm,
     UploadForm,
 )
-from jusoor.surveys.models import AppToken, Form, FormVersion, Submission, WebDraft
+from jusoor.surveys.models import (
+    AppToken,
+    Form,
+    FormVersion,
+    ImportStatus,
+    Submission,
+    WebDraft,
+)
 from jusoor.surveys.openrosa import merge_personal
 from jusoor.surveys.xlsform import label_of, language_for
 
@@ -237,64 +245,50 @@ def submission_status(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("surveys:submission", pk=submission.pk)
 
 
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "sav": "application/x-spss-sav",
-    "zip": "application/zip",
-}
+def _jobs_for(user: Any, kind: str, **params: Any) -> list[Job]:
+    lookups = {f"params__{k}": v for k, v in params.items()}
+    return list(Job.objects.filter(kind=kind, owner=user, **lookups).order_by("-pk")[:5])
 
 
 @login_required
 def export(request: HttpRequest, pk: int) -> HttpResponse:
+    """Exports run as background jobs: the page starts one and sends you to its progress."""
     survey = get_form_for_user(request, pk, Can.MANAGE_FORMS)
-    form = ExportForm(request.GET if "format" in request.GET else None)
-    if not form.is_valid():
+    form = ExportForm(request.POST if request.method == "POST" else None)
+    if request.method != "POST" or not form.is_valid():
         return render(
             request,
             "surveys/export.html",
-            {"form": form, "survey": survey, "project": survey.project},
+            {
+                "form": form,
+                "survey": survey,
+                "project": survey.project,
+                "jobs": _jobs_for(request.user, tasks.EXPORT, form=survey.pk),
+            },
         )
     data = form.cleaned_data
     include_personal = data["personal_data"]
     if include_personal and Can.VIEW_PERSONAL_DATA not in request.project_capabilities:
         raise PermissionDenied
-    options = exports.Options(
-        language=None if data["headers"] == "xml" else data["headers"],
-        include_personal=include_personal,
-        hxl=data["hxl"],
-    )
     fmt = data["format"]
-    services.record_export(
-        request.user, survey, fmt=fmt, include_personal=include_personal, request=request
-    )
-    has_repeats = len(exports.build_tables(survey, options)) > 1
-    name = f"{survey.form_id}"
-    if fmt == "csv" and not has_repeats:
-        response = StreamingHttpResponse(
-            (line.encode("utf-8") for line in exports.csv_stream(survey, options)),
-            content_type=CONTENT_TYPES["csv"],
+    with transaction.atomic():
+        services.record_export(
+            request.user, survey, fmt=fmt, include_personal=include_personal, request=request
         )
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return response
-    handle = tempfile.NamedTemporaryFile(suffix=f".{fmt}")  # noqa: SIM115  (FileResponse closes it)
-    target = Path(handle.name)
-    if fmt == "csv":
-        exports.csv_zip(survey, options, target)
-        extension = "zip"
-    elif fmt == "xlsx":
-        exports.write_xlsx(survey, options, target)
-        extension = "xlsx"
-    else:
-        exports.write_sav(survey, options, target)
-        extension = "zip" if has_repeats else "sav"
-    handle.seek(0)
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{name}.{extension}",
-        content_type=CONTENT_TYPES[extension],
-    )
+        job = enqueue(
+            tasks.EXPORT,
+            {
+                "form": survey.pk,
+                "format": fmt,
+                "language": "" if data["headers"] == "xml" else data["headers"],
+                "include_personal": include_personal,
+                "hxl": data["hxl"],
+            },
+            user=request.user,
+            organisation=survey.project.owner_id,
+            project=survey.project,
+        )
+    return redirect(job)
 
 
 @login_required
@@ -324,6 +318,7 @@ def import_upload(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_import_for_user(request, pk, Can.MANAGE_FORMS)
+    job = Job.objects.filter(kind=tasks.IMPORT, params__batch=batch.pk).order_by("-pk").first()
     return render(
         request,
         "surveys/import_preview.html",
@@ -332,6 +327,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
             "survey": batch.form,
             "project": batch.form.project,
             "preview": batch.preview,
+            "job": job,
         },
     )
 
@@ -339,14 +335,28 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The rows are written by a background job; the preview page follows its progress."""
     batch = get_import_for_user(request, pk, Can.MANAGE_FORMS)
-    try:
-        added = services.commit_import(request.user, batch, request)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("surveys:import_preview", pk=batch.pk)
-    messages.success(request, _("%(count)s submissions imported.") % {"count": added})
-    return redirect("surveys:submissions", pk=batch.form_id)
+    if batch.status == ImportStatus.DONE:
+        messages.error(request, _("This file has already been imported."))
+    elif batch.preview.get("problem_count"):
+        messages.error(
+            request,
+            _("The file has %(count)s problems; correct them and upload it again.")
+            % {"count": batch.preview["problem_count"]},
+        )
+    elif not Job.objects.filter(
+        kind=tasks.IMPORT, params__batch=batch.pk, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
+    ).exists():
+        enqueue(
+            tasks.IMPORT,
+            {"batch": batch.pk},
+            user=request.user,
+            organisation=batch.form.project.owner_id,
+            project=batch.form.project,
+        )
+        messages.success(request, _("The import has started; its progress shows below."))
+    return redirect("surveys:import_preview", pk=batch.pk)
 
 
 @login_required

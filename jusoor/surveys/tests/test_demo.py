@@ -85,13 +85,20 @@ def test_the_synthetic_label_shows_in_the_pages(client, world, loaded):
     assert 'class="synthetic"' in page.content.decode()
 
 
-def test_the_demo_data_exports_to_spss_with_arabic_labels(client, world, loaded, tmp_path):
+def test_the_demo_data_exports_to_spss_with_arabic_labels(
+    client, world, loaded, tmp_path, settings
+):
     import pyreadstat
 
+    from jusoor.jobs.testing import run_queued_jobs
+
+    settings.MEDIA_ROOT = tmp_path / "media"
     client.force_login(world.users["shams_me_officer"])
-    response = client.get(
+    client.post(
         reverse("surveys:export", kwargs={"pk": loaded.pk}), {"format": "sav", "headers": "ar"}
     )
+    (job,) = run_queued_jobs()
+    response = client.get(reverse("jobs:download", args=[job.pk]))
     path = tmp_path / "demo.sav"
     path.write_bytes(b"".join(response.streaming_content))
     frame, meta = pyreadstat.read_sav(str(path))

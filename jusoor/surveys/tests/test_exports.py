@@ -13,9 +13,17 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from jusoor.core.models import AuditEvent
+from jusoor.jobs.models import Job
+from jusoor.jobs.testing import run_queued_jobs
 from jusoor.surveys import services
 from jusoor.surveys.models import Form
 from jusoor.surveys.tests.factories import SURVEY, make_form, submission_xml
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Job results are written under MEDIA_ROOT: keep them out of var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
@@ -34,10 +42,23 @@ def survey(world) -> Form:
     return form
 
 
+def export_response(client, survey, **params):
+    """Ask for an export, let the worker run it, and download the file from the job's page."""
+    response = client.post(reverse("surveys:export", kwargs={"pk": survey.pk}), params)
+    assert response.status_code == 302, response.content[:500]
+    (job,) = run_queued_jobs()
+    assert response["Location"] == job.get_absolute_url()
+    assert job.status == "done", job.error
+    page = client.get(job.get_absolute_url()).content.decode()
+    download_url = reverse("jobs:download", args=[job.pk])
+    assert download_url in page
+    return client.get(download_url)
+
+
 def download(client, survey, **params) -> bytes:
-    response = client.get(reverse("surveys:export", kwargs={"pk": survey.pk}), params)
-    assert response.status_code == 200, response.content[:500]
-    return b"".join(response.streaming_content) if response.streaming else response.getvalue()
+    response = export_response(client, survey, **params)
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)
 
 
 def read_zip_csv(content: bytes) -> dict[str, list[list[str]]]:
@@ -78,18 +99,16 @@ def test_csv_export_has_a_bom_one_column_per_choice_and_repeats_in_their_own_fil
     assert event.data["format"] == "csv" and event.data["personal_data"] is False
 
 
-def test_csv_of_a_form_without_repeats_is_one_streamed_file(client, world):
+def test_csv_of_a_form_without_repeats_is_one_file(client, world):
     flat = make_form(world.project, survey=SURVEY[:8], form_id="flat")
     services.receive_submission(
         forms=Form.objects.filter(pk=flat.pk),
         raw=submission_xml("uuid:f", form_id="flat", members=()),
     )
     client.force_login(world.users["shams_admin"])
-    response = client.get(
-        reverse("surveys:export", kwargs={"pk": flat.pk}), {"format": "csv", "headers": "ar"}
-    )
-    assert response.streaming
+    response = export_response(client, flat, format="csv", headers="ar")
     assert response["Content-Type"].startswith("text/csv")
+    assert 'filename="flat.csv"' in response["Content-Disposition"]
     text = b"".join(response.streaming_content).decode("utf-8")
     assert text.startswith("\ufeff")
     table = list(csv.reader(io.StringIO(text[1:])))
@@ -116,12 +135,13 @@ def test_asking_for_personal_data_without_the_right_is_refused(client, world, su
         roles.CAPABILITIES[roles.Role.ME_OFFICER] - {roles.Can.VIEW_PERSONAL_DATA},
     )
     client.force_login(world.users["shams_me_officer"])
-    response = client.get(
+    response = client.post(
         reverse("surveys:export", kwargs={"pk": survey.pk}),
         {"format": "csv", "headers": "xml", "personal_data": "on"},
     )
     assert response.status_code == 403
     assert not AuditEvent.objects.filter(action="survey.export").exists()
+    assert not Job.objects.exists()
 
 
 def test_xlsx_export_has_a_sheet_per_repeat_linked_by_index(client, world, survey):

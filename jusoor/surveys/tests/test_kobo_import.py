@@ -10,6 +10,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from jusoor.core.models import AuditEvent
+from jusoor.jobs.testing import run_queued_jobs
 from jusoor.surveys import services
 from jusoor.surveys.models import Form, KoboImport, Submission
 from jusoor.surveys.tests.factories import make_form, submission_xml
@@ -99,6 +100,12 @@ REPEATS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Job results are written under MEDIA_ROOT: keep them out of var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def survey(world) -> Form:
     return make_form(world.project)
@@ -132,7 +139,14 @@ def test_an_xlsx_export_with_a_repeat_sheet_is_previewed_then_written(officer, s
     assert "Import 2 submissions" in page
 
     response = officer.post(reverse("surveys:import_commit", kwargs={"pk": batch.pk}))
-    assert response.status_code == 302
+    assert response["Location"] == reverse("surveys:import_preview", kwargs={"pk": batch.pk})
+    page = officer.get(response["Location"]).content.decode()
+    assert "Waiting to start" in page and "job-progress" in page
+    assert not Submission.objects.exists()  # the worker writes them
+    (job,) = run_queued_jobs()
+    assert job.status == "done" and job.result_data["added"] == 2
+    page = officer.get(response["Location"]).content.decode()
+    assert "Imported: 2 submissions." in page
     first = Submission.objects.get(instance_id="uuid:0b7c2c5e-1111-4b0a-9c55-000000000001")
     assert first.status == "approved" and first.channel == "import"
     assert first.answers["causes"] == "poverty injustice" and first.answers["age"] == "34"
