@@ -187,9 +187,11 @@ class Attachment(models.Model):
 
 
 class AppToken(models.Model):
-    """A key for ODK Collect, put in the server URL (``/openrosa/key/<token>/…``).
+    """A key for ODK Collect, put in the server URL (``/openrosa/key/<token>/…``), or typed as
+    the password beside ``collect_username`` (HTTP Digest, or Basic over TLS).
 
-    Only a keyed hash is stored: the token is shown once, when it is made.
+    Only a keyed hash is stored, and for Digest the HA1 (MD5 of user name, realm and token)
+    sealed like personal data: the token is shown once, when it is made.
     """
 
     user = models.ForeignKey(
@@ -198,6 +200,9 @@ class AppToken(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="survey_tokens")
     label = models.CharField(_("label"), max_length=100, blank=True)
     token_hash = models.CharField(max_length=64, unique=True)
+    # The user name at issue time: renaming the account must not break the phone's Digest.
+    collect_username = models.CharField(max_length=150, blank=True, default="", db_index=True)
+    digest_ha1 = EncryptedTextField(blank=True, default="")
     forms = models.ManyToManyField(Form, related_name="tokens", verbose_name=_("forms"))
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)

@@ -7,17 +7,29 @@ with it every entity trick: billion laughs, external entities) is refused outrig
 from __future__ import annotations
 
 import hashlib
+import hmac
+import re
+import time
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from xml.etree import ElementTree as ET  # noqa: S405  (only to build documents, never to parse)
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 OPENROSA_VERSION = "1.0"
 FORMLIST_NS = "http://openrosa.org/xforms/xformsList"
 RESPONSE_NS = "http://openrosa.org/http/response"
+
+# HTTP Digest (RFC 7616, MD5 with qop=auth: what ODK Collect's HTTP client speaks). The realm is
+# part of every stored HA1, so changing it invalidates them all.
+DIGEST_REALM = "Jusoor"
+# A nonce is good for this long; after it the phone is told ``stale=true`` and retries by itself.
+DIGEST_NONCE_SECONDS = 600
+_AUTH_PARAM = re.compile(r'([A-Za-z][\w-]*)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))')
 
 
 class SubmissionXMLError(ValueError):
@@ -162,8 +174,71 @@ def form_list_xml(entries: list[dict[str, str]]) -> bytes:
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8")
 
 
+@lru_cache(maxsize=256)
 def response_xml(message: str, nature: str = "") -> bytes:
+    """The OpenRosa answer document; the same few messages are sent thousands of times."""
     root = ET.Element("OpenRosaResponse", {"xmlns": RESPONSE_NS})
     attributes = {"nature": nature} if nature else {}
     ET.SubElement(root, "message", attributes).text = message
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8")
+
+
+# --- HTTP Digest ---------------------------------------------------------------------------------
+
+
+def _md5(text: str) -> str:
+    return hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+def digest_ha1(username: str, password: str, realm: str = DIGEST_REALM) -> str:
+    """What the server keeps instead of the password: MD5(username:realm:password)."""
+    return _md5(f"{username}:{realm}:{password}")
+
+
+def make_nonce(now: float | None = None) -> str:
+    """A nonce the server can check later without storing it: time stamp and its HMAC."""
+    stamp = str(int(time.time() if now is None else now))
+    return f"{stamp}.{salted_hmac('jusoor.openrosa.nonce', stamp).hexdigest()[:32]}"
+
+
+def nonce_age(nonce: str, now: float | None = None) -> float | None:
+    """Seconds since this server made ``nonce``, or None when it did not make it."""
+    stamp, _dot, mac = nonce.partition(".")
+    if not stamp.isdigit():
+        return None
+    expected = salted_hmac("jusoor.openrosa.nonce", stamp).hexdigest()[:32]
+    if not hmac.compare_digest(mac, expected):
+        return None
+    return (time.time() if now is None else now) - int(stamp)
+
+
+def digest_challenge(stale: bool = False, basic: bool = True) -> str:
+    """The ``WWW-Authenticate`` value: Digest first (what Collect prefers), then Basic."""
+    stale_part = ", stale=true" if stale else ""
+    challenge = (
+        f'Digest realm="{DIGEST_REALM}", qop="auth", algorithm=MD5, '
+        f'nonce="{make_nonce()}", opaque="{_md5(DIGEST_REALM)}"{stale_part}'
+    )
+    return challenge + (f', Basic realm="{DIGEST_REALM}", charset="UTF-8"' if basic else "")
+
+
+def parse_digest(header: str) -> dict[str, str] | None:
+    """The parameters of an ``Authorization: Digest ...`` header, or None for another scheme."""
+    scheme, _space, rest = header.strip().partition(" ")
+    if scheme.lower() != "digest":
+        return None
+    params = {}
+    for match in _AUTH_PARAM.finditer(rest):
+        quoted = match.group(2)
+        value = re.sub(r"\\(.)", r"\1", quoted) if quoted is not None else match.group(3)
+        params[match.group(1).lower()] = value
+    return params
+
+
+def digest_response(ha1: str, method: str, params: dict[str, str]) -> str:
+    """The ``response`` a client holding ``ha1`` must send (qop=auth)."""
+    ha2 = _md5(f"{method}:{params.get('uri', '')}")
+    return _md5(
+        f"{ha1}:{params.get('nonce', '')}:{params.get('nc', '')}:"
+        f"{params.get('cnonce', '')}:{params.get('qop', '')}:{ha2}"
+    )

@@ -119,6 +119,35 @@ def repeat_paths(version: FormVersion) -> set[str]:
     return {q["path"] for q in version.questions if q["type"] == "repeat"}
 
 
+@dataclass(frozen=True)
+class _VersionShape:
+    pk: int
+    personal: frozenset[str]
+    repeats: frozenset[str]
+
+
+# A form version never changes once uploaded, so what ingestion needs of it (the personal and
+# repeat paths, from a large JSON column) is kept per process. The form's creation time is part
+# of the key: a form deleted and made anew may get the same primary key.
+_VERSION_SHAPES: dict[tuple[int, Any, str], _VersionShape] = {}
+
+
+def _version_shape(form: Form, label: str) -> _VersionShape | None:
+    key = (form.pk, form.created_at, label)
+    shape = _VERSION_SHAPES.get(key)
+    if shape is None:
+        version = form.versions.filter(version=label).only("pk", "questions").first()
+        if version is None:
+            return None
+        shape = _VersionShape(
+            version.pk, frozenset(personal_paths(version)), frozenset(repeat_paths(version))
+        )
+        if len(_VERSION_SHAPES) > 512:
+            _VERSION_SHAPES.clear()
+        _VERSION_SHAPES[key] = shape
+    return shape
+
+
 def receive_submission(
     *,
     forms: Any,
@@ -134,27 +163,36 @@ def receive_submission(
     with each batch of attachments): its new attachments are kept and 202 is answered. The same
     instanceID with other bytes is a conflict (409). A ``meta/deprecatedID`` makes an edit: a new
     submission that replaces the old one, which stays in the history.
+
+    The row, its attachments and its audit event are written in one transaction: a process
+    killed half-way leaves nothing, and the phone's retry is then a first submission. A
+    re-submission is recognised by the unique (form, instanceID) constraint rather than by a
+    look-up first, which saves a query on every new submission.
     """
     try:
         parsed = openrosa.parse_submission(raw)
     except openrosa.SubmissionXMLError as exc:
         raise SubmissionRefused(str(exc)) from exc
-    form = forms.filter(form_id=parsed.form_id).first()
+    form = (
+        forms.filter(form_id=parsed.form_id)
+        .select_related("project")
+        # What storing needs; compiling every column of forms and projects costs more than the
+        # query. Anything else a caller reads later loads on first use.
+        .only("id", "project_id", "form_id", "created_at", "project__owner_id")
+        .first()
+    )
     if form is None:
         raise SubmissionRefused(
             _("No form %(form)s open to you here.") % {"form": parsed.form_id}, 404
         )
-    version = form.versions.filter(version=parsed.version).first()
-    if version is None:
+    shape = _version_shape(form, parsed.version)
+    if shape is None:
         raise SubmissionRefused(
             _("Form %(form)s has no version %(version)s.")
             % {"form": parsed.form_id, "version": parsed.version or "-"}
         )
-    existing = Submission.objects.filter(form=form, instance_id=parsed.instance_id).first()
-    if existing is not None:
-        return _resubmitted(existing, parsed, attachments or [])
-    answers = openrosa.answers_from_xml(parsed.root, repeat_paths(version))
-    plain, private = openrosa.split_personal(answers, personal_paths(version))
+    answers = openrosa.answers_from_xml(parsed.root, set(shape.repeats))
+    plain, private = openrosa.split_personal(answers, set(shape.personal))
     try:
         with transaction.atomic():
             replaced = None
@@ -166,7 +204,7 @@ def receive_submission(
                 )
             submission = Submission.objects.create(
                 form=form,
-                version=version,
+                version_id=shape.pk,
                 instance_id=parsed.instance_id,
                 xml=raw.decode("utf-8"),
                 xml_sha256=parsed.sha256,
@@ -180,7 +218,8 @@ def receive_submission(
             )
             if replaced is not None:
                 Submission.objects.filter(pk=replaced.pk).update(is_current=False)
-            _save_attachments(submission, attachments or [])
+            _save_attachments(submission, attachments or [], have=set())
+            # Last, because on PostgreSQL it takes the audit chain's lock until the commit.
             audit.record(
                 enumerator,
                 "survey.submission.edit" if replaced else "survey.submission.receive",
@@ -192,9 +231,16 @@ def receive_submission(
             )
     except IntegrityError:
         existing = Submission.objects.filter(form=form, instance_id=parsed.instance_id).first()
-        if existing is None:
-            raise
-        return _resubmitted(existing, parsed, attachments or [])
+        if existing is not None:
+            return _resubmitted(existing, parsed, attachments or [])
+        if parsed.deprecated_id:
+            # Another edit already replaced the one this edit names.
+            raise SubmissionRefused(
+                _("Submission %(id)s has already been replaced by another edit.")
+                % {"id": parsed.deprecated_id},
+                409,
+            ) from None
+        raise
     return Receipt(submission, 201)
 
 
@@ -210,13 +256,19 @@ def _resubmitted(
             % {"id": parsed.instance_id},
             409,
         )
-    with transaction.atomic():
-        _save_attachments(existing, attachments)
+    if attachments:
+        with transaction.atomic():
+            _save_attachments(existing, attachments)
     return Receipt(existing, 202)
 
 
-def _save_attachments(submission: Submission, files: list[UploadedFile]) -> None:
-    have = set(submission.attachments.values_list("name", flat=True))
+def _save_attachments(
+    submission: Submission, files: list[UploadedFile], have: set[str] | None = None
+) -> None:
+    if not files:
+        return
+    if have is None:
+        have = set(submission.attachments.values_list("name", flat=True))
     for upload in files:
         name = (upload.name or "").rsplit("/", 1)[-1][:255]
         if not name or name in have:
@@ -271,7 +323,11 @@ def create_token(
     label: str = "",
     request: HttpRequest | None = None,
 ) -> tuple[AppToken, str]:
-    """A new app token for ODK Collect; the raw token is returned once and never stored."""
+    """A new app token for ODK Collect; the raw token is returned once and never stored.
+
+    The same token is the password for ``actor``'s user name with HTTP Digest or Basic, so the
+    Digest HA1 for the realm is derived now, while the raw token is at hand.
+    """
     if not forms:
         raise ValidationError(_("Choose at least one form for this token."))
     if any(form.project_id != project.pk for form in forms):
@@ -279,7 +335,12 @@ def create_token(
     raw = secrets.token_urlsafe(32)
     with transaction.atomic():
         token = AppToken.objects.create(
-            user=actor, project=project, label=label, token_hash=hash_token(raw)
+            user=actor,
+            project=project,
+            label=label,
+            token_hash=hash_token(raw),
+            collect_username=actor.get_username(),
+            digest_ha1=openrosa.digest_ha1(actor.get_username(), raw),
         )
         token.forms.set(forms)
         audit.record(

@@ -1,14 +1,22 @@
 """The OpenRosa server ODK Collect and KoboCollect talk to.
 
 Not under a language prefix, exempt from CSRF (phones have no cookies), and never authenticated
-by a session cookie: only HTTP Basic (the account password) or an app token in the path, as ODK
-Central does (``/key/<token>/…``). Every answer carries the OpenRosa headers.
+by a session cookie. Three ways in, as ODK Collect offers them:
+
+- an app token in the path, as ODK Central does (``/key/<token>/…``): nothing to type but a URL;
+- HTTP Digest (RFC 7616, MD5, qop=auth) with the user name and the app token as password: the
+  server keeps only the sealed HA1, and nonces expire (the phone is told ``stale=true``);
+- HTTP Basic with the same pair, or with the account password; in production only over TLS.
+
+Every answer carries the OpenRosa headers.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hmac
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -47,23 +55,17 @@ def _message(text: str, status: int, nature: str = "") -> HttpResponse:
     return _xml(openrosa.response_xml(text, nature), status)
 
 
-def _unauthorised() -> HttpResponse:
+def _basic_allowed(request: HttpRequest) -> bool:
+    """Basic sends the password itself: in production only over TLS."""
+    return request.is_secure() or not settings.PRODUCTION
+
+
+def _unauthorised(request: HttpRequest, stale: bool = False) -> HttpResponse:
     response = _message(_("Sign in with your Jusoor user name and password."), 401)
-    response["WWW-Authenticate"] = 'Basic realm="Jusoor", charset="UTF-8"'
+    response["WWW-Authenticate"] = openrosa.digest_challenge(
+        stale=stale, basic=_basic_allowed(request)
+    )
     return response
-
-
-def _basic_user(request: HttpRequest) -> User | None:
-    header = request.META.get("HTTP_AUTHORIZATION", "")
-    scheme, _space, encoded = header.partition(" ")
-    if scheme.lower() != "basic" or not encoded:
-        return None
-    try:
-        username, _colon, password = base64.b64decode(encoded).decode("utf-8").partition(":")
-    except (binascii.Error, UnicodeDecodeError):
-        return None
-    user = authenticate(request, username=username, password=password)
-    return user if user is not None and user.is_active else None
 
 
 class _Denied(Exception):
@@ -71,23 +73,93 @@ class _Denied(Exception):
         self.response = response
 
 
+def _credentials(project: Project, username: str) -> list[AppToken]:
+    """The live app tokens a phone may present as the password of ``username`` here."""
+    return list(
+        AppToken.objects.select_related("user")
+        .filter(project=project, collect_username=username, revoked_at=None)
+        .exclude(digest_ha1="")
+    )
+
+
+def _digest_token(request: HttpRequest, project: Project, params: dict[str, str]) -> AppToken:
+    required = ("username", "realm", "nonce", "uri", "response", "qop", "nc", "cnonce")
+    if (
+        any(not params.get(name) for name in required)
+        or params["realm"] != openrosa.DIGEST_REALM
+        or params["qop"] != "auth"
+        or params.get("algorithm", "MD5").upper() != "MD5"
+        # The answer must be for this very resource, not replayed from another URL.
+        or unquote(urlsplit(params["uri"]).path) != request.path
+    ):
+        raise _Denied(_unauthorised(request))
+    age = openrosa.nonce_age(params["nonce"])
+    if age is None or age < -60:
+        raise _Denied(_unauthorised(request))
+    if age > openrosa.DIGEST_NONCE_SECONDS:
+        raise _Denied(_unauthorised(request, stale=True))
+    method = request.method or "GET"
+    for found in _credentials(project, params["username"]):
+        expected = openrosa.digest_response(found.digest_ha1, method, params)
+        if hmac.compare_digest(expected, params["response"].lower()) and found.user.is_active:
+            return found
+    raise _Denied(_unauthorised(request))
+
+
+def _basic_credentials(request: HttpRequest) -> tuple[str, str] | None:
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    scheme, _space, encoded = header.partition(" ")
+    if scheme.lower() != "basic" or not encoded or not _basic_allowed(request):
+        return None
+    try:
+        username, _colon, password = base64.b64decode(encoded).decode("utf-8").partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return username, password
+
+
+_TOKEN_FIELDS = (
+    "user_id",
+    "project_id",
+    "user__username",
+    "user__is_active",
+    "project__owner_id",
+)
+
+
 def _sender(request: HttpRequest, pk: int, token: str | None) -> tuple[User, Project, object]:
     """(who, project, the forms they may use), or _Denied with the answer to give."""
-    project = get_object_or_404(Project, pk=pk)
     if token is not None:
+        # One query finds the token and its project; an unknown project is still a 404.
         found = (
             AppToken.objects.select_related("user", "project")
-            .filter(token_hash=services.hash_token(token), revoked_at=None, project=project)
+            # Only what the submission path reads: compiling the SQL for every column of
+            # users and projects cost more than the query itself.
+            .only(*_TOKEN_FIELDS)
+            .filter(token_hash=services.hash_token(token), revoked_at=None, project_id=pk)
             .first()
         )
         if found is None or not found.user.is_active:
+            get_object_or_404(Project, pk=pk)
             raise _Denied(_message(_("This app token is not valid (revoked or mistyped)."), 403))
+        return found.user, found.project, token_forms(found)
+    project = get_object_or_404(Project, pk=pk)
+    params = openrosa.parse_digest(request.META.get("HTTP_AUTHORIZATION", ""))
+    if params is not None:
+        found = _digest_token(request, project, params)
         return found.user, project, token_forms(found)
-    user = _basic_user(request)
-    if user is None:
-        raise _Denied(_unauthorised())
-    forms = collectable_forms(user, project)
-    return user, project, forms
+    pair = _basic_credentials(request)
+    if pair is None:
+        raise _Denied(_unauthorised(request))
+    username, password = pair
+    ha1 = openrosa.digest_ha1(username, password)
+    for found in _credentials(project, username):
+        if hmac.compare_digest(found.digest_ha1, ha1) and found.user.is_active:
+            return found.user, project, token_forms(found)
+    user = authenticate(request, username=username, password=password)
+    if user is None or not user.is_active:
+        raise _Denied(_unauthorised(request))
+    return user, project, collectable_forms(user, project)
 
 
 @csrf_exempt

@@ -15,6 +15,7 @@ import json
 import pytest
 from defusedxml.ElementTree import fromstring
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 
 from jusoor.core.models import AuditEvent
@@ -59,12 +60,15 @@ def assert_openrosa_headers(response, limit: int = 10 * 1024 * 1024):
     assert response["Content-Language"] in ("ar", "en")
 
 
-def test_form_list_without_credentials_asks_for_basic_authentication(client, world, survey):
+def test_form_list_without_credentials_asks_for_digest_or_basic_authentication(
+    client, world, survey
+):
     response = client.get(
         reverse("surveys:openrosa_form_list", kwargs={"pk": world.project.pk}), **COLLECT
     )
     assert response.status_code == 401
-    assert response["WWW-Authenticate"].startswith("Basic realm=")
+    assert response["WWW-Authenticate"].startswith('Digest realm="Jusoor", qop="auth"')
+    assert 'Basic realm="Jusoor"' in response["WWW-Authenticate"]
     assert_openrosa_headers(response)
 
 
@@ -176,7 +180,6 @@ def test_a_submission_is_received_with_201_and_the_openrosa_body(client, world, 
 
 def test_personal_answers_and_the_xml_are_sealed_in_the_database(client, world, survey):
     submit(client, world.project, submission_xml())
-    from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT xml, pii, answers FROM surveys_submission")
@@ -217,6 +220,20 @@ def test_an_edit_with_deprecated_id_replaces_and_keeps_the_history(client, world
     assert new.replaces == old and new.answers["age"] == "43"
     assert old.answers["age"] == "34"
     assert AuditEvent.objects.filter(action="survey.submission.edit").count() == 1
+
+
+def test_a_second_edit_of_the_same_original_is_a_409_conflict(client, world, survey):
+    original = "uuid:00000000-0000-4000-8000-00000000000a"
+    assert submit(client, world.project, submission_xml(original, age="34")).status_code == 201
+    first = submission_xml("uuid:edit-1", age="43", deprecated_id=original)
+    assert submit(client, world.project, first).status_code == 201
+    second = submission_xml("uuid:edit-2", age="44", deprecated_id=original)
+    response = submit(client, world.project, second)
+    assert response.status_code == 409
+    assert_openrosa_headers(response)
+    assert not Submission.objects.filter(instance_id="uuid:edit-2").exists()
+    current = Submission.objects.get(replaces__instance_id=original)
+    assert current.instance_id == "uuid:edit-1" and current.answers["age"] == "43"
 
 
 def test_a_submission_over_the_size_limit_gets_413(client, world, survey, monkeypatch):
@@ -341,3 +358,18 @@ def test_messages_follow_the_phones_language(client, world, survey):
     assert response.status_code == 400
     assert response["Content-Language"] == "en"
     assert b"not well-formed XML" in response.content
+
+
+def test_a_submission_with_an_app_token_costs_a_fixed_handful_of_queries(
+    client, world, survey, django_assert_max_num_queries
+):
+    enumerator = world.users["shams_enumerator"]
+    _token, raw = services.create_token(enumerator, world.project, [survey])
+    url = reverse("surveys:openrosa_key_submission", kwargs={"token": raw, "pk": world.project.pk})
+    submit(client, world.project, submission_xml("uuid:warm"), user=None, url=url)
+    # token and project, role, form; the row, indicators to mark stale, the audit event (with
+    # the chain's previous hash, and on PostgreSQL the chain's lock), the savepoints.
+    with django_assert_max_num_queries(12 if connection.vendor == "postgresql" else 11):
+        response = submit(client, world.project, submission_xml(), user=None, url=url)
+    assert response.status_code == 201
+    assert Submission.objects.filter(enumerator=enumerator).count() == 2
