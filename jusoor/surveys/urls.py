@@ -1,10 +1,11 @@
 from django.urls import path
 
-from jusoor.surveys import views, views_openrosa
+from jusoor.surveys import urls_analysis, views, views_openrosa
 
 app_name = "surveys"
 
 urlpatterns = [
+    *urls_analysis.urlpatterns,
     path("workspace/projects/<int:pk>/forms/", views.form_list, name="form_list"),
     path("workspace/projects/<int:pk>/forms/upload/", views.form_upload, name="form_upload"),
     path("workspace/projects/<int:pk>/collect/", views.tokens, name="tokens"),
