@@ -6,3 +6,8 @@ class ProgrammesConfig(AppConfig):
     name = "jusoor.programmes"
     label = "programmes"
     verbose_name = _("Programmes and projects")
+
+    def ready(self) -> None:
+        from jusoor.programmes import signals
+
+        signals.connect()

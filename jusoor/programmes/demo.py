@@ -20,6 +20,7 @@ from jusoor.dialogue.demo import load_dialogue_demo
 from jusoor.events.demo import load_people_events_demo
 from jusoor.geo.models import AdminUnit, AgeBand, AreaPopulation, Sex, TargetArea
 from jusoor.library.demo import load_library_demo
+from jusoor.programmes.demo_results import load_results_demo
 from jusoor.programmes.models import (
     Indicator,
     IndicatorTarget,
@@ -32,6 +33,7 @@ from jusoor.programmes.models import (
     ResultNode,
 )
 from jusoor.programmes.services import renumber
+from jusoor.research.demo import load_research_demo
 from jusoor.surveys.demo import load_surveys_demo
 
 DEMO_PASSWORD = "jusoor-demo-2023"  # noqa: S105  (printed by `make demo`; demo data only)
@@ -420,5 +422,7 @@ def load_demo() -> dict[str, Any]:
     load_dialogue_demo(project)
     load_people_events_demo(project)
     load_library_demo(project)
+    load_results_demo(project)
+    load_research_demo(project)  # after the surveys and events it codes and cites
     audit.record(None, "demo.load", project)
     return {"project": project, "logins": logins}

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jusoor.accounts.models import Organisation
@@ -16,6 +17,7 @@ from jusoor.programmes.models import (
     ProjectOrganisation,
     ReportingPeriod,
     ResultNode,
+    TargetGroup,
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -58,6 +60,16 @@ class ProjectForm(BaseModelForm):
             "title_ar": forms.TextInput(attrs={"dir": "rtl"}),
             "title_en": forms.TextInput(attrs={"dir": "ltr"}),
         }
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        # Only programmes the owner leads or already works in: listing every programme would
+        # show other organisations' programme titles.
+        owner = self.instance.owner
+        current = self.instance.programme_id
+        self.fields["programme"].queryset = Programme.objects.filter(
+            Q(owner=owner) | Q(projects__participants__organisation=owner) | Q(pk=current)
+        ).distinct()
 
     def clean(self):  # type: ignore[no-untyped-def]
         data = super().clean()
@@ -112,6 +124,59 @@ class IndicatorForm(BaseModelForm):
         choices=Dimension.choices,
         widget=forms.CheckboxSelectMultiple,
     )
+    computation = forms.ChoiceField(
+        label=_("Actual values"),
+        required=False,
+        help_text=_(
+            "Entered by hand (with evidence), or computed from the project's records: the "
+            "fields below say what to count."
+        ),
+    )
+    p_node = forms.ModelChoiceField(
+        label=_("Count under this framework entry"),
+        required=False,
+        queryset=ResultNode.objects.none(),
+        help_text=_("Empty: the indicator's own entry and everything under it."),
+    )
+    p_form = forms.ModelChoiceField(
+        label=_("Survey form"), required=False, queryset=ResultNode.objects.none()
+    )
+    p_question = forms.CharField(
+        label=_("Question (its path in the form)"),
+        required=False,
+        max_length=200,
+        help_text=_("For example views/causes."),
+        widget=forms.TextInput(attrs={"dir": "ltr"}),
+    )
+    p_answers = forms.CharField(
+        label=_("Answers counted (choice names)"),
+        required=False,
+        max_length=300,
+        help_text=_("Separated by spaces, for example: yes maybe."),
+        widget=forms.TextInput(attrs={"dir": "ltr"}),
+    )
+    p_weighted = forms.BooleanField(label=_("Weighted to the population"), required=False)
+    p_sex = forms.ChoiceField(
+        label=_("Only this sex"), required=False, choices=[("", "—"), *Sex.choices]
+    )
+    p_age_band = forms.ChoiceField(
+        label=_("Only this age band"), required=False, choices=[("", "—"), *AgeBand.choices]
+    )
+    p_target_group = forms.ChoiceField(
+        label=_("Only this target group"),
+        required=False,
+        choices=[("", "—"), *TargetGroup.choices],
+    )
+    PARAMETER_FIELDS = (
+        "node",
+        "form",
+        "question",
+        "answers",
+        "weighted",
+        "sex",
+        "age_band",
+        "target_group",
+    )
 
     class Meta:
         model = Indicator
@@ -140,8 +205,43 @@ class IndicatorForm(BaseModelForm):
         }
 
     def __init__(self, *args, project: Project, **kwargs):  # type: ignore[no-untyped-def]
+        from jusoor.programmes.computations import choices
+        from jusoor.surveys.models import Form
+
         super().__init__(*args, **kwargs)
+        self.project = project
         self.fields["node"].queryset = project.nodes.all()
+        self.fields["computation"].choices = choices()
+        self.fields["p_node"].queryset = project.nodes.all()
+        self.fields["p_form"].queryset = Form.objects.filter(project=project)
+        if not self.is_bound and self.instance.pk:
+            self.initial["computation"] = self.instance.computation
+            params = self.instance.parameters or {}
+            for name in self.PARAMETER_FIELDS:
+                if name in params:
+                    value = params[name]
+                    self.initial[f"p_{name}"] = " ".join(value) if name == "answers" else value
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        from django.core.exceptions import ValidationError
+
+        from jusoor.programmes.computations import clean_parameters
+
+        data = super().clean()
+        key = data.get("computation") or ""
+        self.instance.computation = key
+        if not key:
+            self.instance.parameters = {}
+            return data
+        raw = {name: data.get(f"p_{name}") for name in self.PARAMETER_FIELDS}
+        try:
+            self.instance.parameters = clean_parameters(key, raw, self.project)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                target = f"p_{field}" if f"p_{field}" in self.fields else None
+                for message in messages:
+                    self.add_error(target, message)
+        return data
 
 
 class PeriodForm(BaseModelForm):
@@ -175,15 +275,30 @@ class FigureForm(BaseForm):
     category = forms.CharField(label=_("Group"), required=False, max_length=40)
     value = forms.DecimalField(label=_("Value"), max_digits=14, decimal_places=2)
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
+    evidence = forms.FileField(
+        label=_("Evidence (file)"),
+        required=False,
+        help_text=_("An attendance sheet, a report or photographs that back the figure."),
+    )
 
     def __init__(self, *args, indicator: Indicator, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
+        self.indicator = indicator
         self.fields["period"].queryset = indicator.node.project.periods.all()
+        if indicator.is_computed:
+            self.fields["kind"].choices = [("target", _("Target"))]
+            for name in ("dimension", "category", "note", "evidence"):
+                del self.fields[name]
 
     def clean(self):  # type: ignore[no-untyped-def]
         data = super().clean()
         if data.get("kind") == "target" and data.get("dimension"):
             self.add_error("dimension", _("Targets are set for the total only."))
+        if data.get("kind") == "actual" and self.indicator.is_computed:
+            self.add_error(
+                "kind",
+                _("This indicator is computed from the data; only its targets are entered."),
+            )
         return data
 
 

@@ -262,6 +262,12 @@ class Indicator(Bilingual, models.Model):
     means_of_verification = models.TextField(_("means of verification"), blank=True)
     headline = models.BooleanField(_("show on the public page"), default=False)
     order = models.PositiveSmallIntegerField(_("position"), default=1)
+    # Empty: figures are entered by hand. Otherwise a key of programmes.computations.REGISTRY.
+    computation = models.CharField(_("computed from the data"), max_length=40, blank=True)
+    parameters = models.JSONField(_("computation parameters"), default=dict, blank=True)
+    stale = models.BooleanField(default=False, db_index=True)
+    computed_at = models.DateTimeField(_("last computed"), null=True, blank=True)
+    computation_error = models.TextField(_("computation problem"), blank=True)
 
     class Meta:
         ordering = ["node__code", "order", "id"]
@@ -274,6 +280,10 @@ class Indicator(Bilingual, models.Model):
     @property
     def project(self) -> Project:
         return self.node.project
+
+    @property
+    def is_computed(self) -> bool:
+        return bool(self.computation)
 
     def latest_actual(self) -> Decimal | None:
         value = (
@@ -300,6 +310,33 @@ class ReportingPeriod(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=PeriodStatus.choices, default=PeriodStatus.OPEN
     )
+    submitted_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    locked_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("locked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    locked_at = models.DateTimeField(_("locked"), null=True, blank=True)
 
     class Meta:
         ordering = ["start_date"]
@@ -312,6 +349,10 @@ class ReportingPeriod(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == PeriodStatus.OPEN
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == PeriodStatus.LOCKED
 
 
 class IndicatorTarget(models.Model):
@@ -341,6 +382,17 @@ class IndicatorValue(models.Model):
     category = models.CharField(_("group"), max_length=40, blank=True)
     value = models.DecimalField(_("actual"), max_digits=14, decimal_places=2)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    # Computed values carry the interval of a survey estimate (percentages), when there is one.
+    lower = models.DecimalField(
+        _("interval from"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    upper = models.DecimalField(
+        _("interval to"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    computed = models.BooleanField(_("computed from the data"), default=False)
+    evidence = models.FileField(
+        _("evidence"), upload_to="indicators/evidence/%Y/", max_length=300, blank=True
+    )
     entered_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -9,8 +9,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
+from django.db.models import Q
 
+from jusoor.programmes.labels import category_labeller
 from jusoor.programmes.models import NodeKind, ParticipationRole, Project
 
 
@@ -40,14 +43,29 @@ def public_project_context(project: Project) -> dict[str, Any]:
             results.append({"node": result, "activities": children.get(result.pk, [])})
 
     figures = []
+    label = category_labeller()
     for node in nodes:
         for indicator in node.indicators.all():
             if indicator.headline:
-                totals = [v for v in indicator.values.all() if not v.dimension]
-                totals.sort(key=lambda v: v.period.end_date)
-                latest = totals[-1].value if totals else None
+                values = sorted(indicator.values.all(), key=lambda v: v.period.end_date)
+                totals = [v for v in values if not v.dimension]
+                latest = totals[-1] if totals else None
+                groups = [
+                    {
+                        "dimension": v.dimension,
+                        "label": label(v.dimension, v.category),
+                        **disclosed(v.value, indicator.counts_people),
+                    }
+                    for v in values
+                    if v.dimension and latest and v.period_id == latest.period_id
+                ]
                 figures.append(
-                    {"indicator": indicator, **disclosed(latest, indicator.counts_people)}
+                    {
+                        "indicator": indicator,
+                        "computed": bool(latest and latest.computed),
+                        "groups": _complementary(groups),
+                        **disclosed(latest.value if latest else None, indicator.counts_people),
+                    }
                 )
     participants = list(project.participants.select_related("organisation"))
     by_role = {
@@ -68,4 +86,66 @@ def public_project_context(project: Project) -> dict[str, Any]:
         "governorates": project.governorates.all(),
         "programme": project.programme,
         "kinds": NodeKind,
+        "commitments": public_commitments(project),
+        "media": media_coverage(project),
+        "findings": findings(project),
     }
+
+
+def _complementary(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """When a single group of a disaggregation is hidden, hide the next smallest too, or the total
+    would give it away."""
+    for dimension in {g["dimension"] for g in groups}:
+        same = [g for g in groups if g["dimension"] == dimension]
+        if sum(1 for g in same if g["suppressed"]) == 1:
+            shown = sorted((g for g in same if g["value"] is not None), key=lambda g: g["value"])
+            if shown:
+                shown[0].update(
+                    value=None, suppressed=True, threshold=settings.SMALL_CELL_THRESHOLD
+                )
+    return groups
+
+
+def public_commitments(project: Project) -> list[Any]:
+    """Commitments shown on the public list, of events whose commitments are published."""
+    if not apps.is_installed("jusoor.events"):
+        return []
+    from jusoor.events.models import Commitment
+
+    return list(
+        Commitment.objects.filter(is_public=True)
+        .filter(
+            Q(event__project=project, event__publish_commitments=True)
+            | Q(
+                takeaway__session__event__project=project,
+                takeaway__session__event__publish_commitments=True,
+            )
+        )
+        .distinct()
+        .order_by("due_date", "id")
+    )
+
+
+def media_coverage(project: Project) -> list[Any]:
+    if not apps.is_installed("jusoor.events"):
+        return []
+    from jusoor.events.models import MediaEntry
+
+    return list(
+        MediaEntry.objects.filter(
+            Q(event__project=project) | Q(meeting__project=project) | Q(activity__project=project)
+        )
+        .distinct()
+        .order_by("-date", "id")
+    )
+
+
+def findings(project: Project) -> list[Any]:
+    """Published research findings, when the research app is part of this installation."""
+    if not apps.is_installed("jusoor.research"):
+        return []
+    try:
+        from jusoor.research.public import published_findings
+    except ImportError:  # an installation whose research app publishes nothing yet
+        return []
+    return list(published_findings(project))

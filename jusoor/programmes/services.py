@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jusoor.accounts.models import User
@@ -144,10 +145,156 @@ def delete_node(actor: User, node: ResultNode, request=None) -> None:  # type: i
 
 @transaction.atomic
 def save_indicator(actor: User, indicator: Indicator, request=None) -> Indicator:  # type: ignore[no-untyped-def]
+    if indicator.computation:
+        from jusoor.programmes import computations
+
+        computation = computations.REGISTRY.get(indicator.computation)
+        if computation is None:
+            raise ValidationError({"computation": _("Unknown computation.")})
+        indicator.parameters = computations.clean_parameters(
+            indicator.computation, indicator.parameters or {}, indicator.node.project
+        )
+        indicator.measure = computation.measure
+        indicator.counts_people = computation.counts_people
+        indicator.stale = True
+    else:
+        indicator.parameters = {}
+        indicator.computation_error = ""
     return save_model(actor, indicator, "indicator", request)
 
 
+# --- computed indicators -------------------------------------------------------------------------
+
+
+def mark_stale(project_ids=None, organisation_id=None, computations=None) -> int:  # type: ignore[no-untyped-def]
+    """Flag the computed indicators whose data may have changed (of some projects or of an
+    organisation's projects; only the given computations, when named): one UPDATE, no
+    recomputation."""
+    indicators = Indicator.objects.exclude(computation="").filter(stale=False)
+    if computations is not None:
+        indicators = indicators.filter(computation__in=computations)
+    if project_ids is not None:
+        ids = [pk for pk in project_ids if pk]
+        if not ids:
+            return 0
+        indicators = indicators.filter(node__project_id__in=ids)
+    elif organisation_id is not None:
+        indicators = indicators.filter(node__project__owner_id=organisation_id)
+    return Indicator.objects.filter(pk__in=list(indicators.values_list("pk", flat=True))).update(
+        stale=True
+    )
+
+
+def recompute_indicator(indicator: Indicator, actor: User | None = None) -> bool:
+    """Compute the indicator for every open period of its project and store the values.
+
+    Submitted, approved and locked periods are skipped: their figures are what was reported.
+    Returns False, with the reason in ``computation_error``, when the computation cannot run.
+    """
+    from jusoor.programmes import computations
+
+    if not indicator.computation:
+        return True
+    error = ""
+    changed: list[str] = []
+    try:
+        computation = computations.computation_for(indicator)
+        computations.check_dimensions(indicator, computation)
+        periods = list(
+            ReportingPeriod.objects.filter(
+                project_id=indicator.node.project_id, status=PeriodStatus.OPEN
+            )
+        )
+        outcomes = [
+            (period, computation.compute(indicator, period, indicator.parameters or {}))
+            for period in periods
+        ]
+    except computations.ComputationError as exc:
+        error = str(exc)
+    else:
+        with transaction.atomic():
+            for period, outcome in outcomes:
+                if _store(indicator, period, outcome):
+                    changed.append(period.label)
+    Indicator.objects.filter(pk=indicator.pk).update(
+        stale=False, computed_at=timezone.now(), computation_error=error
+    )
+    indicator.stale, indicator.computation_error = False, error
+    if changed:
+        audit.record(actor, "indicator.recompute", indicator, periods=changed)
+    return not error
+
+
+def _store(indicator: Indicator, period: ReportingPeriod, outcome) -> bool:  # type: ignore[no-untyped-def]
+    """Replace the period's values with the outcome; True when anything changed."""
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if not period.is_open:
+        return False
+    wanted = {("", ""): (outcome.total, outcome.lower, outcome.upper, outcome.note[:300])}
+    for key, value in outcome.cells.items():
+        lower, upper = outcome.intervals.get(key, (None, None))
+        wanted[key] = (value, lower, upper, "")
+    current = {
+        (row.dimension, row.category): row
+        for row in IndicatorValue.objects.filter(indicator=indicator, period=period)
+    }
+    stale = [row.pk for key, row in current.items() if key not in wanted or not row.computed]
+    new, changed = [], bool(stale)
+    for key, (value, lower, upper, note) in wanted.items():
+        row = current.get(key)
+        if row is not None and row.pk not in stale:
+            if (row.value, row.lower, row.upper, row.note) != (value, lower, upper, note):
+                IndicatorValue.objects.filter(pk=row.pk).update(
+                    value=value, lower=lower, upper=upper, note=note
+                )
+                changed = True
+            continue
+        new.append(
+            IndicatorValue(
+                indicator=indicator,
+                period=period,
+                dimension=key[0],
+                category=key[1],
+                value=value,
+                lower=lower,
+                upper=upper,
+                note=note,
+                computed=True,
+            )
+        )
+    if stale:
+        IndicatorValue.objects.filter(pk__in=stale).delete()
+    if new:
+        IndicatorValue.objects.bulk_create(new)
+        changed = True
+    return changed
+
+
+def recompute_stale(project: Project | None = None, *, everything: bool = False) -> int:
+    """Recompute the stale computed indicators (of a project, or all); the number recomputed."""
+    indicators = Indicator.objects.exclude(computation="").select_related("node__project")
+    if project is not None:
+        indicators = indicators.filter(node__project=project)
+    if not everything:
+        indicators = indicators.filter(stale=True)
+    count = 0
+    for indicator in indicators:
+        recompute_indicator(indicator)
+        count += 1
+    return count
+
+
 def _require_open(period: ReportingPeriod) -> None:
+    if period.is_locked:
+        raise ValidationError(
+            {
+                "period": _(
+                    "The period “%(period)s” is locked: its figures were reported and can no "
+                    "longer change."
+                )
+                % {"period": period.label}
+            }
+        )
     if not period.is_open:
         raise ValidationError(
             {
@@ -191,11 +338,21 @@ def set_actual(
     category: str = "",
     note: str = "",
     request=None,
+    evidence=None,  # type: ignore[no-untyped-def]
 ) -> IndicatorValue:  # type: ignore[no-untyped-def]
     period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     if period.project_id != indicator.node.project_id:
         raise ValidationError({"period": _("This period belongs to another project.")})
     _require_open(period)
+    if indicator.is_computed:
+        raise ValidationError(
+            {
+                "value": _(
+                    "This indicator is computed from the data; its actual values cannot be "
+                    "typed in."
+                )
+            }
+        )
     if dimension and dimension not in indicator.disaggregations:
         label = Dimension(dimension).label if dimension in Dimension.values else dimension
         raise ValidationError(
@@ -219,6 +376,8 @@ def set_actual(
             "entered_by": actor if actor and actor.pk else None,
         },
     )
+    if evidence:
+        row.evidence.save(evidence.name, evidence, save=True)
     audit.record(
         actor,
         "indicator.actual.set",
@@ -228,6 +387,7 @@ def set_actual(
         dimension=dimension,
         category=category,
         value=str(value),
+        evidence=row.evidence.name if row.evidence else "",
     )
     return row
 
@@ -255,8 +415,21 @@ def change_period_status(
         )
     old = period.status
     period.status = status
-    period.save(update_fields=["status"])
+    fields = ["status"]
+    stamp = {
+        PeriodStatus.SUBMITTED: "submitted",
+        PeriodStatus.APPROVED: "approved",
+        PeriodStatus.LOCKED: "locked",
+    }.get(PeriodStatus(status))
+    if stamp:
+        setattr(period, f"{stamp}_by", actor if actor and actor.pk else None)
+        setattr(period, f"{stamp}_at", timezone.now())
+        fields += [f"{stamp}_by", f"{stamp}_at"]
+    period.save(update_fields=fields)
     audit.record(actor, "period.status", period, request=request, status=[old, status])
+    if status == PeriodStatus.OPEN:
+        # Reopened: computed figures catch up with the data on the next read.
+        mark_stale(project_ids=[period.project_id])
     return period
 
 

@@ -41,6 +41,21 @@ urlpatterns = [
     ),
     path("workspace/indicators/<int:pk>/", views.indicator_detail, name="indicator"),
     path("workspace/indicators/<int:pk>/edit/", views.indicator_edit, name="indicator_edit"),
+    path(
+        "workspace/indicators/<int:pk>/recompute/",
+        views.indicator_recompute,
+        name="indicator_recompute",
+    ),
+    path(
+        "workspace/indicators/<int:pk>/periods/<int:period>/records/",
+        views.indicator_records,
+        name="indicator_records",
+    ),
+    path(
+        "workspace/indicator-values/<int:pk>/evidence/",
+        views.indicator_evidence,
+        name="indicator_evidence",
+    ),
     path("workspace/projects/<int:pk>/periods/new/", views.period_create, name="period_create"),
     path("workspace/periods/<int:pk>/status/", views.period_status, name="period_status"),
     path("workspace/projects/<int:pk>/areas/add/", views.target_area_add, name="target_area_add"),

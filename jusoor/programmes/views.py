@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -25,6 +26,7 @@ from jusoor.programmes.access import (
     projects_for_user,
     require,
 )
+from jusoor.programmes.computations import REGISTRY, ComputationError
 from jusoor.programmes.forms import (
     FigureForm,
     IndicatorForm,
@@ -37,6 +39,7 @@ from jusoor.programmes.forms import (
     ProjectForm,
     TargetAreaForm,
 )
+from jusoor.programmes.labels import category_labeller, note_text
 from jusoor.programmes.models import (
     Indicator,
     IndicatorTarget,
@@ -44,6 +47,7 @@ from jusoor.programmes.models import (
     Programme,
     Project,
     ProjectOrganisation,
+    ReportingPeriod,
     ResultNode,
 )
 from jusoor.programmes.public import public_project_context
@@ -56,6 +60,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def public_project(request: HttpRequest, slug: str) -> HttpResponse:
     project = get_object_or_404(Project, slug=slug, is_public=True)
+    services.recompute_stale(project)
     return render(request, "programmes/public_project.html", public_project_context(project))
 
 
@@ -86,6 +91,7 @@ def _framework(project: Project) -> list[ResultNode]:
 @login_required
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_project_for_user(request, pk)
+    services.recompute_stale(project)
     return render(
         request,
         "programmes/project_detail.html",
@@ -97,7 +103,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "areas": project.target_areas.select_related("unit__parent__parent").prefetch_related(
                 "population"
             ),
-            "periods": project.periods.all(),
+            "periods": project.periods.select_related("submitted_by", "approved_by", "locked_by"),
             "status_form": PeriodStatusForm(),
         },
     )
@@ -258,11 +264,22 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _indicator_form_page(request, indicator.node.project, indicator, _("Edit indicator"))
 
 
+def _labelled(values) -> list[IndicatorValue]:  # type: ignore[no-untyped-def]
+    label = category_labeller()
+    rows = list(values)
+    for row in rows:
+        row.category_label = label(row.dimension, row.category) if row.dimension else ""
+        row.note_text = note_text(row.note) if row.computed else row.note
+    return rows
+
+
 @login_required
 def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = get_indicator_for_user(request, pk)
     can = request.project_capabilities
-    form = FigureForm(request.POST or None, indicator=indicator)
+    if indicator.is_computed and indicator.stale:
+        services.recompute_indicator(indicator)
+    form = FigureForm(request.POST or None, request.FILES or None, indicator=indicator)
     if request.method == "POST":
         require(request, Can.EDIT_INDICATORS)
         if form.is_valid():
@@ -282,6 +299,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         data["category"].strip(),
                         data["note"],
                         request,
+                        evidence=data.get("evidence"),
                     )
             except ValidationError as exc:
                 add_service_errors(form, exc)
@@ -296,11 +314,75 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "project": indicator.node.project,
             "can": can,
             "targets": IndicatorTarget.objects.filter(indicator=indicator).select_related("period"),
-            "values": IndicatorValue.objects.filter(indicator=indicator).select_related(
-                "period", "entered_by"
+            "values": _labelled(
+                IndicatorValue.objects.filter(indicator=indicator).select_related(
+                    "period", "entered_by"
+                )
             ),
             "form": form,
+            "computation": REGISTRY.get(indicator.computation),
+            "periods": indicator.node.project.periods.all(),
         },
+    )
+
+
+@login_required
+@require_POST
+def indicator_recompute(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = get_indicator_for_user(request, pk, Can.EDIT_INDICATORS)
+    if services.recompute_indicator(indicator, request.user):
+        messages.success(request, _("Indicator recomputed from the data."))
+    else:
+        messages.error(request, indicator.computation_error)
+    return redirect("programmes:indicator", pk=indicator.pk)
+
+
+@login_required
+def indicator_records(request: HttpRequest, pk: int, period: int) -> HttpResponse:
+    """Means of verification: the records a computed figure counts (pseudonymous codes only),
+    or the evidence files of hand-entered figures."""
+    indicator = get_indicator_for_user(request, pk)
+    period_obj = get_object_or_404(ReportingPeriod, pk=period, project_id=indicator.node.project_id)
+    records, error = [], ""
+    computation = REGISTRY.get(indicator.computation)
+    if indicator.is_computed:
+        try:
+            if computation is None:
+                raise ComputationError(indicator.computation_error or indicator.computation)
+            records = computation.records(indicator, period_obj, indicator.parameters or {})
+        except ComputationError as exc:
+            error = str(exc)
+    evidence = IndicatorValue.objects.filter(indicator=indicator, period=period_obj).exclude(
+        evidence=""
+    )
+    paginator = Paginator(records, 200)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "programmes/indicator_records.html",
+        {
+            "indicator": indicator,
+            "project": indicator.node.project,
+            "period": period_obj,
+            "computation": computation,
+            "page": page,
+            "count": len(records),
+            "error": error,
+            "evidence": evidence,
+        },
+    )
+
+
+@login_required
+def indicator_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    value = get_object_or_404(IndicatorValue.objects.select_related("indicator"), pk=pk)
+    get_indicator_for_user(request, value.indicator_id)
+    if not value.evidence:
+        raise Http404
+    return FileResponse(
+        value.evidence.open("rb"),
+        as_attachment=True,
+        filename=value.evidence.name.rsplit("/", 1)[-1],
     )
 
 

@@ -6,6 +6,14 @@ app_name = "reports"
 
 urlpatterns = [
     path("workspace/projects/<int:pk>/reports/", views.project_reports, name="project_reports"),
+    path(
+        "workspace/projects/<int:pk>/dashboard/", views.project_dashboard, name="project_dashboard"
+    ),
+    path(
+        "workspace/programmes/<slug:slug>/dashboard/",
+        views.programme_dashboard,
+        name="programme_dashboard",
+    ),
     path("workspace/projects/<int:pk>/iati.xml", views.iati_export, name="iati"),
     path("workspace/projects/<int:pk>/hxl.csv", views.hxl_export, name="hxl"),
     path("workspace/periods/<int:pk>/report/", views.donor_report, name="donor_report"),

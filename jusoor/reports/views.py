@@ -17,9 +17,14 @@ from jusoor.accounts.access import get_organisation_for_user
 from jusoor.accounts.roles import Can
 from jusoor.core.forms import add_service_errors
 from jusoor.library.models import Visibility
-from jusoor.programmes.access import get_period_for_user, get_project_for_user
+from jusoor.programmes.access import (
+    get_period_for_user,
+    get_programme_for_user,
+    get_project_for_user,
+    projects_for_user,
+)
 from jusoor.programmes.models import ReportingPeriod
-from jusoor.reports import hxl, iati, publishing, services
+from jusoor.reports import dashboards, hxl, iati, publishing, services
 from jusoor.reports.access import get_token_for_user
 from jusoor.reports.donor import build_report
 from jusoor.reports.donor.files import render_donor_file
@@ -47,6 +52,26 @@ def project_reports(request: HttpRequest, pk: int) -> HttpResponse:
             "threshold": settings.SMALL_CELL_THRESHOLD,
         },
     )
+
+
+@login_required
+def project_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_project_for_user(request, pk)
+    context = dashboards.project_dashboard(project, request.user)
+    return render(request, "reports/dashboard_project.html", context)
+
+
+@login_required
+def programme_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = get_programme_for_user(request, slug)
+    projects = list(
+        projects_for_user(request.user)
+        .filter(programme=programme)
+        .select_related("owner")
+        .prefetch_related("governorates")
+    )
+    context = dashboards.programme_dashboard(programme, projects, request.user)
+    return render(request, "reports/dashboard_programme.html", context)
 
 
 @login_required

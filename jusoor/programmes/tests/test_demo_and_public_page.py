@@ -41,7 +41,7 @@ def test_demo_is_idempotent(demo):
         demo.participants.count(),
         User.objects.count(),
     )
-    assert counts == again == (1, 8, 5, 10, 4, len(LOGINS))
+    assert counts == again == (1, 8, 8, 10, 4, len(LOGINS))
 
 
 def test_public_page_in_arabic_shows_the_seed_facts(client, demo):
@@ -123,3 +123,34 @@ def test_language_switch_refuses_to_redirect_off_site(client, demo):
         reverse("accounts:set_language"), {"language": "en", "next": "https://evil.example/"}
     )
     assert response["Location"] == "/"
+
+
+def test_demo_indicators_are_counted_from_the_demo_records(demo):
+    respondents = Indicator.objects.get(node__project=demo, code="1.1.2a")
+    assert respondents.computation == "survey_respondents"
+    total = respondents.values.get(dimension="")
+    assert total.computed and total.value == 500
+    women = Indicator.objects.get(node__project=demo, code="2.1.1b")
+    participants = Indicator.objects.get(node__project=demo, code="2.1.1a")
+    assert 0 < women.values.get(dimension="").value < participants.values.get(dimension="").value
+
+
+def test_public_page_quotes_computed_figures_commitments_and_media(client, demo):
+    client.cookies["jusoor_language"] = "en"
+    text = text_of(client.get(reverse("programmes:public_project", args=[SLUG])))
+    assert "counted from the project's records" in text
+    assert "Commitments" in text and "Media coverage" in text
+    assert "Al-Sumaria" in text or "السومرية" in text
+
+
+def test_public_page_hides_a_small_group_and_its_complement(client, demo):
+    from jusoor.programmes.models import IndicatorValue
+
+    women = IndicatorValue.objects.get(
+        indicator__code="2.1.1a", dimension="sex", category="f", indicator__node__project=demo
+    )
+    IndicatorValue.objects.filter(pk=women.pk).update(value=2)
+    client.cookies["jusoor_language"] = "en"
+    text = text_of(client.get(reverse("programmes:public_project", args=[SLUG])))
+    assert "Female: <5" in text.replace("&lt;", "<")
+    assert "Male: <5" in text.replace("&lt;", "<")
