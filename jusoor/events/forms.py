@@ -15,15 +15,17 @@ from jusoor.events.models import (
     CommitmentStatus,
     CommitmentUpdate,
     Event,
+    JoinDialogue,
     MediaEntry,
     Meeting,
     Session,
     Takeaway,
     TakeawayKind,
+    Usefulness,
 )
 from jusoor.geo.models import AdminUnit, Sex
 from jusoor.people.forms import clean_phone_value
-from jusoor.people.models import Displacement
+from jusoor.people.models import Displacement, Stakeholder
 from jusoor.programmes.models import Project, ResultNode, TargetGroup
 
 
@@ -311,3 +313,63 @@ class MediaForm(OrganisationScoped):
             "note",
         ]
         widgets = {"date": DATE}
+
+
+class StakeholderAttendeesForm(BaseForm):
+    stakeholders = forms.ModelMultipleChoiceField(
+        label=_("From the stakeholder directory"),
+        queryset=Stakeholder.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Hold Ctrl (or long-press on a phone) to choose several."),
+    )
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["stakeholders"].queryset = (
+            Stakeholder.objects.filter(organisation_id=meeting.organisation_id, is_active=True)
+            .exclude(meetings=meeting)
+            .select_related("area")
+            .order_by("kind", "name")
+        )
+        self.fields["stakeholders"].label_from_instance = _stakeholder_label
+
+
+def _stakeholder_label(stakeholder: Stakeholder) -> str:
+    parts = [stakeholder.name, stakeholder.position or stakeholder.get_kind_display()]
+    if stakeholder.area_id:
+        parts.append(str(stakeholder.area))
+    return " — ".join(str(p) for p in parts if p)
+
+
+class FeedbackForm(BaseForm):
+    """Four questions after the event, Arabic first, no account."""
+
+    usefulness = forms.TypedChoiceField(
+        label=_("How useful was the event for you?"),
+        choices=Usefulness.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    learned = forms.CharField(
+        label=_("What did you learn?"),
+        required=False,
+        max_length=1500,
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+    )
+    improve = forms.CharField(
+        label=_("What should we do better?"),
+        required=False,
+        max_length=1500,
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+    )
+    join_dialogue = forms.ChoiceField(
+        label=_("Would you join the community dialogue?"),
+        choices=JoinDialogue.choices,
+        widget=forms.RadioSelect,
+    )
+    website = forms.CharField(required=False, widget=forms.HiddenInput)  # left empty by people
+
+    def clean_website(self) -> str:
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(_("Leave this field empty."))
+        return ""

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jusoor.accounts.models import Bilingual, translated
+from jusoor.core.fields import EncryptedTextField
 from jusoor.people.models import new_code
 from jusoor.programmes.models import TargetGroup
 
@@ -47,6 +48,13 @@ class Meeting(models.Model):
     minutes = models.TextField(_("minutes"), blank=True)
     attendees = models.ManyToManyField(
         "people.Person", verbose_name=_("attendees"), blank=True, related_name="meetings"
+    )
+    stakeholders = models.ManyToManyField(
+        "people.Stakeholder",
+        verbose_name=_("stakeholders present"),
+        blank=True,
+        related_name="meetings",
+        help_text=_("From the stakeholder directory; not counted in reach."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -412,3 +420,63 @@ class MediaEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.outlet} {self.date}"
+
+
+class Usefulness(models.IntegerChoices):
+    NOT_USEFUL = 1, _("1 — not useful")
+    LITTLE = 2, _("2 — a little useful")
+    FAIRLY = 3, _("3 — fairly useful")
+    USEFUL = 4, _("4 — useful")
+    VERY = 5, _("5 — very useful")
+
+
+class JoinDialogue(models.TextChoices):
+    YES = "yes", _("Yes")
+    MAYBE = "maybe", _("Perhaps")
+    NO = "no", _("No")
+
+
+class TextReview(models.TextChoices):
+    NONE = "none", _("No written answer")
+    PENDING = "pending", _("Waiting for review")
+    APPROVED = "approved", _("Approved for reading")
+    REJECTED = "rejected", _("Not shown")
+
+
+class Feedback(models.Model):
+    """One participant's answers after an event: one per registration, no account needed.
+
+    The written answers are encrypted (they come from a known registration and may name
+    people) and stay hidden until someone reviews them; the moderation engine's opinion is kept
+    beside them to help the reviewer.
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="feedback")
+    registration = models.OneToOneField(
+        Registration, on_delete=models.CASCADE, related_name="feedback"
+    )
+    usefulness = models.PositiveSmallIntegerField(
+        _("How useful was the event for you?"), choices=Usefulness.choices
+    )
+    learned = EncryptedTextField(_("What did you learn?"), blank=True)
+    improve = EncryptedTextField(_("What should we do better?"), blank=True)
+    join_dialogue = models.CharField(
+        _("Would you join the community dialogue?"), max_length=5, choices=JoinDialogue.choices
+    )
+    text_review = models.CharField(
+        _("written answers"), max_length=10, choices=TextReview.choices, default=TextReview.NONE
+    )
+    engine = models.JSONField(_("moderation engine's opinion"), default=dict, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+
+    def __str__(self) -> str:
+        return f"{self.registration} {self.usefulness}"

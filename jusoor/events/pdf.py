@@ -249,7 +249,9 @@ def badges(event: Event, rows: list[Registration], request: HttpRequest | None =
     return buffer.getvalue()
 
 
-def certificate(registration: Registration) -> bytes:
+def certificate(registration: Registration, feedback_url: str = "") -> bytes:
+    """A certificate of attendance; with ``feedback_url``, a line and QR code to the feedback
+    form (the registration's own link: one set of answers per registration)."""
     event, person = registration.event, registration.person
     buffer = io.BytesIO()
     page = landscape(A4)
@@ -276,6 +278,17 @@ def certificate(registration: Registration) -> bytes:
     _draw(c, middle, height - 122 * mm, str(event), 16, align="centre", bold=True)
     _draw(c, middle, height - 138 * mm, event.place, 12, align="centre")
     _draw(c, middle, height - 146 * mm, _dates(event), 12, align="centre")
+    if feedback_url:
+        c.drawImage(_qr_image(feedback_url), width - 62 * mm, 22 * mm, 26 * mm, 26 * mm)
+        _draw(
+            c,
+            width - 49 * mm,
+            18 * mm,
+            _("Your opinion of the event: scan the code"),
+            7,
+            align="centre",
+        )
+        _draw(c, middle, 22 * mm, feedback_url, 7, align="centre")
     _draw(
         c,
         middle,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
 from jusoor.accounts.roles import Can
 from jusoor.core import audit
@@ -59,4 +60,10 @@ def certificate(request: HttpRequest, pk: int) -> HttpResponse:
         request=request,
         person=registration.person.code,
     )
-    return _pdf(pdf.certificate(registration), f"certificate-{registration.code}.pdf")
+    feedback_url = request.build_absolute_uri(
+        reverse("events:feedback", args=[registration.event.slug, registration.code])
+    )
+    return _pdf(
+        pdf.certificate(registration, feedback_url=feedback_url),
+        f"certificate-{registration.code}.pdf",
+    )

@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from jusoor.events import qr, reach, services
-from jusoor.events.forms import PublicRegistrationForm
+from jusoor.events import qr, ratelimit, reach, services
+from jusoor.events.forms import FeedbackForm, PublicRegistrationForm
 from jusoor.events.models import Event, Registration, RegistrationStatus
 
 
@@ -45,6 +45,8 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
     event = _public_event(slug)
     if not event.registration_open:
         return render(request, "events/registration_closed.html", {"event": event}, status=200)
+    if request.method == "POST" and (limited := _rate_limited(request, "register", event)):
+        return limited
     form = PublicRegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -63,6 +65,19 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "events/register.html", {"event": event, "form": form})
 
 
+def _rate_limited(request: HttpRequest, form: str, event: Event) -> HttpResponse | None:
+    """A 429 page when this address has sent this form too often; None when it may go on."""
+    limit = ratelimit.hit(request, form, event.pk)
+    if limit.allowed:
+        return None
+    minutes = max(1, round(limit.retry_after / 60))
+    response = render(
+        request, "events/rate_limited.html", {"event": event, "minutes": minutes}, status=429
+    )
+    response["Retry-After"] = str(limit.retry_after)
+    return response
+
+
 def confirmation(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     registration = get_object_or_404(
         Registration.objects.select_related("event"), event__slug=slug, code=code.upper()
@@ -73,5 +88,44 @@ def confirmation(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     return render(
         request,
         "events/confirmation.html",
-        {"registration": registration, "event": registration.event, "qr": svg},
+        {
+            "registration": registration,
+            "event": registration.event,
+            "qr": svg,
+            "feedback_open": not services.feedback_refusal(registration),
+        },
     )
+
+
+def feedback(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    """The short form after the event, reached from the confirmation page or the certificate.
+
+    The registration code in the address is the key: one set of answers per registration.
+    """
+    registration = get_object_or_404(
+        Registration.objects.select_related("event"), event__slug=slug, code=code.upper()
+    )
+    event = registration.event
+    refusal = services.feedback_refusal(registration)
+    if refusal:
+        return render(request, "events/feedback_closed.html", {"event": event, "reason": refusal})
+    if request.method == "POST" and (limited := _rate_limited(request, "feedback", event)):
+        return limited
+    form = FeedbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.submit_feedback(
+                registration,
+                usefulness=data["usefulness"],
+                join_dialogue=data["join_dialogue"],
+                learned=data["learned"],
+                improve=data["improve"],
+                request=request,
+            )
+        except services.FeedbackClosed as exc:
+            return render(
+                request, "events/feedback_closed.html", {"event": event, "reason": str(exc)}
+            )
+        return render(request, "events/feedback_thanks.html", {"event": event})
+    return render(request, "events/feedback_form.html", {"event": event, "form": form})

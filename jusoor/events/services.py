@@ -1,7 +1,8 @@
 """Every change to meetings and events: validated, saved in a transaction, audited.
 
-Registration and check-in lock the rows they count (the event, the registration) so that two
-people at two doors can neither oversell a quota nor check one code in twice.
+Registration locks the event row while it counts places, so that two people registering at once
+cannot oversell a quota; check-in writes with one conditional update (only while the code is not
+checked in yet), so that two doors scanning one code count it once.
 """
 
 from __future__ import annotations
@@ -24,14 +25,16 @@ from jusoor.events.models import (
     Commitment,
     CommitmentUpdate,
     Event,
+    Feedback,
     Meeting,
     Quota,
     Registration,
     RegistrationStatus,
     Session,
+    TextReview,
 )
 from jusoor.people import services as people
-from jusoor.people.models import Person
+from jusoor.people.models import Person, Stakeholder
 
 
 @transaction.atomic
@@ -100,6 +103,37 @@ def add_meeting_attendees(
         actor, "meeting.attendees", meeting, request=request, added=[p.code for p in found]
     )
     return found
+
+
+@transaction.atomic
+def add_meeting_stakeholders(
+    actor: User | None, meeting: Meeting, stakeholders: list[Stakeholder], request=None
+) -> list[Stakeholder]:  # type: ignore[no-untyped-def]
+    """People from the stakeholder directory who were at the meeting (not counted in reach)."""
+    for stakeholder in stakeholders:
+        if stakeholder.organisation_id != meeting.organisation_id:
+            raise ValidationError(_("This stakeholder is in another organisation's directory."))
+        if not stakeholder.is_active:
+            raise ValidationError(
+                _("%(name)s is no longer active in the directory.") % {"name": stakeholder.name}
+            )
+    meeting.stakeholders.add(*stakeholders)
+    audit.record(
+        actor,
+        "meeting.stakeholders",
+        meeting,
+        request=request,
+        added=[s.pk for s in stakeholders],
+    )
+    return stakeholders
+
+
+@transaction.atomic
+def remove_meeting_stakeholder(
+    actor: User | None, meeting: Meeting, stakeholder: Stakeholder, request=None
+) -> None:  # type: ignore[no-untyped-def]
+    meeting.stakeholders.remove(stakeholder)
+    audit.record(actor, "meeting.stakeholders", meeting, request=request, removed=[stakeholder.pk])
 
 
 # --- registration --------------------------------------------------------------------------
@@ -268,7 +302,6 @@ class CheckIn:
     session: Session | None
 
 
-@transaction.atomic
 def check_in(
     actor: User | None,
     event: Event,
@@ -277,12 +310,30 @@ def check_in(
     session: Session | None = None,
     request: HttpRequest | None = None,
 ) -> CheckIn:
+    """Check a code in at the door, or at a session.
+
+    The code is read and judged before any write lock is taken; the write is one conditional
+    UPDATE (only while nobody has checked the code in and the place is still confirmed), so two
+    doors scanning one code count it once, and the database's writer lock is held only for that
+    update and its audit event.
+    """
     code = normalise_code(typed)
     if not code:
         raise CheckInError(_("Type or scan a code."))
+    # Only what the door needs: no event row, and none of the person's encrypted fields to
+    # decrypt (the answer shows the code and the target group, never a name).
     registration = (
-        Registration.objects.select_for_update()
-        .select_related("event", "person")
+        Registration.objects.select_related("person")
+        .only(
+            "code",
+            "event",
+            "status",
+            "is_guest",
+            "checked_in_at",
+            "checked_in_by",
+            "person__organisation",
+            "person__target_group",
+        )
         .filter(code=code)
         .first()
     )
@@ -299,43 +350,158 @@ def check_in(
         raise CheckInError(
             _("%(code)s is on the waiting list: there is no confirmed place yet.") % {"code": code}
         )
-    if session is not None:
-        if session.event_id != event.pk:
-            raise CheckInError(_("This session belongs to another event."))
-        try:
-            with transaction.atomic():
-                Attendance.objects.create(
-                    session=session,
-                    person=registration.person,
-                    registration=registration,
-                    recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
-                )
-        except IntegrityError:
-            raise CheckInError(
-                _("%(code)s is already recorded at the session “%(session)s”.")
-                % {"code": code, "session": session.topic}
-            ) from None
-    if registration.checked_in_at is None:
-        registration.checked_in_at = timezone.now()
-        registration.checked_in_by = actor if getattr(actor, "is_authenticated", False) else None
-        registration.save(update_fields=["checked_in_at", "checked_in_by"])
-    elif session is None:
-        raise CheckInError(
-            _("The code %(code)s was already used: checked in at %(time)s.")
-            % {
-                "code": code,
-                "time": timezone.localtime(registration.checked_in_at).strftime("%H:%M"),
-            }
+    if session is not None and session.event_id != event.pk:
+        raise CheckInError(_("This session belongs to another event."))
+    if session is None and registration.checked_in_at is not None:
+        raise _already_used(code, registration.checked_in_at)
+    by = actor if getattr(actor, "is_authenticated", False) else None
+    with transaction.atomic():
+        if session is not None:
+            try:
+                with transaction.atomic():
+                    Attendance.objects.create(
+                        session=session,
+                        person=registration.person,
+                        registration=registration,
+                        recorded_by=by,
+                    )
+            except IntegrityError:
+                raise CheckInError(
+                    _("%(code)s is already recorded at the session “%(session)s”.")
+                    % {"code": code, "session": session.topic}
+                ) from None
+        if registration.checked_in_at is None:
+            now = timezone.now()
+            arrived = Registration.objects.filter(
+                pk=registration.pk,
+                checked_in_at__isnull=True,
+                status=RegistrationStatus.CONFIRMED,
+            ).update(checked_in_at=now, checked_in_by=by)
+            if arrived:
+                registration.checked_in_at, registration.checked_in_by = now, by
+            elif session is None:
+                # Another door was faster, or the place was cancelled a moment ago.
+                current = Registration.objects.filter(pk=registration.pk).values(
+                    "checked_in_at", "status"
+                )[0]
+                if current["checked_in_at"] is not None:
+                    raise _already_used(code, current["checked_in_at"])
+                raise CheckInError(_("The registration %(code)s was cancelled.") % {"code": code})
+        audit.record(
+            actor,
+            "event.check_in",
+            event,
+            request=request,
+            registration=code,
+            session=session.pk if session else None,
         )
+    return CheckIn(registration, session)
+
+
+def _already_used(code: str, when) -> CheckInError:  # type: ignore[no-untyped-def]
+    return CheckInError(
+        _("The code %(code)s was already used: checked in at %(time)s.")
+        % {"code": code, "time": timezone.localtime(when).strftime("%H:%M")}
+    )
+
+
+# --- feedback after the event ------------------------------------------------------------
+
+
+class FeedbackClosed(Exception):
+    """The registration cannot answer the feedback form, with the reason for the person."""
+
+
+def feedback_refusal(registration: Registration) -> str:
+    """Why this registration may not answer (yet), or "" when it may."""
+    if registration.status != RegistrationStatus.CONFIRMED:
+        return _("Only confirmed participants can answer the feedback form.")
+    if timezone.localdate() < registration.event.start_date:
+        return _("The feedback form opens on the first day of the event (%(date)s).") % {
+            "date": registration.event.start_date.isoformat()
+        }
+    if Feedback.objects.filter(registration=registration).exists():
+        return _("Thank you: we already have your answers for this registration.")
+    return ""
+
+
+def _engine_opinion(texts: list[str]) -> dict[str, Any]:
+    """The moderation engine's view of the written answers, to help whoever reviews them."""
+    from jusoor.engines import moderation
+
+    text = "\n".join(t for t in texts if t)
+    decision = moderation.route(text, moderation.STRICT)
+    return {
+        "action": decision.action,
+        "p_offensive": round(decision.p_offensive, 3),
+        "p_hate": round(decision.p_hate, 3),
+        "reasons": sorted(
+            {r.category or r.code for r in decision.reasons if r.action != "publish"}
+        ),
+    }
+
+
+@transaction.atomic
+def submit_feedback(
+    registration: Registration,
+    *,
+    usefulness: int,
+    join_dialogue: str,
+    learned: str = "",
+    improve: str = "",
+    request: HttpRequest | None = None,
+) -> Feedback:
+    """Record one registration's answers. Written answers wait for review before anyone reads
+    them on the results page, whatever the engine thinks of them."""
+    registration = (
+        Registration.objects.select_for_update().select_related("event").get(pk=registration.pk)
+    )
+    refusal = feedback_refusal(registration)
+    if refusal:
+        raise FeedbackClosed(refusal)
+    learned, improve = learned.strip(), improve.strip()
+    has_text = bool(learned or improve)
+    feedback = Feedback.objects.create(
+        event=registration.event,
+        registration=registration,
+        usefulness=usefulness,
+        join_dialogue=join_dialogue,
+        learned=learned,
+        improve=improve,
+        text_review=TextReview.PENDING if has_text else TextReview.NONE,
+        engine=_engine_opinion([learned, improve]) if has_text else {},
+    )
+    audit.record(
+        None,
+        "event.feedback",
+        registration.event,
+        request=request,
+        registration=registration.code,
+        usefulness=usefulness,
+        written=has_text,
+    )
+    return feedback
+
+
+@transaction.atomic
+def review_feedback(
+    actor: User | None, feedback: Feedback, approve: bool, request: HttpRequest | None = None
+) -> Feedback:
+    if feedback.text_review == TextReview.NONE:
+        raise ValidationError(_("This answer has no written part to review."))
+    feedback.text_review = TextReview.APPROVED if approve else TextReview.REJECTED
+    feedback.reviewed_by = actor if getattr(actor, "is_authenticated", False) else None
+    feedback.reviewed_at = timezone.now()
+    feedback.save(update_fields=["text_review", "reviewed_by", "reviewed_at"])
     audit.record(
         actor,
-        "event.check_in",
-        event,
+        "event.feedback_review",
+        feedback.event,
         request=request,
-        registration=code,
-        session=session.pk if session else None,
+        feedback=feedback.pk,
+        decision=feedback.text_review,
     )
-    return CheckIn(registration, session)
+    return feedback
 
 
 # --- commitments and media -----------------------------------------------------------------

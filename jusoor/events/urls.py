@@ -18,6 +18,11 @@ urlpatterns = [
         name="meeting_attendees",
     ),
     path(
+        "workspace/meetings/<int:pk>/stakeholders/",
+        views.meeting_stakeholders,
+        name="meeting_stakeholders",
+    ),
+    path(
         "workspace/meetings/<int:pk>/takeaways/new/",
         views.meeting_takeaway_add,
         name="meeting_takeaway_add",
@@ -43,6 +48,8 @@ urlpatterns = [
     ),
     path("workspace/events/<int:pk>/walk-in/", views.walk_in, name="walk_in"),
     path("workspace/events/<int:pk>/check-in/", views.check_in, name="check_in"),
+    path("workspace/events/<int:pk>/feedback/", views.feedback_results, name="feedback_results"),
+    path("workspace/feedback/<int:pk>/review/", views.feedback_review, name="feedback_review"),
     # outputs
     path(
         "workspace/events/<int:pk>/commitments/new/",
@@ -69,4 +76,5 @@ urlpatterns = [
     path("e/<slug:slug>/", public_views.public_event, name="public_event"),
     path("e/<slug:slug>/register/", public_views.register, name="register"),
     path("e/<slug:slug>/r/<str:code>/", public_views.confirmation, name="confirmation"),
+    path("e/<slug:slug>/feedback/<str:code>/", public_views.feedback, name="feedback"),
 ]

@@ -19,10 +19,12 @@ from jusoor.events import reach, services
 from jusoor.events.access import (
     get_commitment_for_user,
     get_event_for_user,
+    get_feedback_for_user,
     get_meeting_for_user,
     get_registration_for_user,
     get_session_for_user,
 )
+from jusoor.events.feedback import feedback_summary
 from jusoor.events.forms import (
     AttendeesForm,
     CheckInForm,
@@ -33,6 +35,7 @@ from jusoor.events.forms import (
     MeetingForm,
     QuotaForm,
     SessionForm,
+    StakeholderAttendeesForm,
     TakeawayForm,
     TakeawaySearchForm,
     WalkInForm,
@@ -41,14 +44,17 @@ from jusoor.events.models import (
     Commitment,
     CommitmentUpdate,
     Event,
+    Feedback,
     MediaEntry,
     Meeting,
     Registration,
     RegistrationStatus,
     Session,
     Takeaway,
+    TextReview,
 )
 from jusoor.people import services as people
+from jusoor.people.access import get_stakeholder_for_user
 from jusoor.programmes.access import get_project_for_user
 
 
@@ -66,7 +72,9 @@ def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
         Meeting.objects.filter(organisation=organisation)
         .select_related("area")
         .annotate(
-            people=Count("attendees", distinct=True), outputs=Count("takeaways", distinct=True)
+            people=Count("attendees", distinct=True),
+            officials=Count("stakeholders", distinct=True),
+            outputs=Count("takeaways", distinct=True),
         )
     )
     return render(
@@ -120,6 +128,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can": can,
             "attendees": attendees,
             "show_personal": show_personal,
+            "stakeholders": meeting.stakeholders.select_related("area", "partner"),
+            "stakeholders_form": StakeholderAttendeesForm(meeting=meeting),
             "takeaways": meeting.takeaways.select_related("area"),
             "attendees_form": AttendeesForm(),
             "takeaway_form": TakeawayForm(initial={"area": meeting.area_id}),
@@ -141,6 +151,34 @@ def meeting_attendees(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("%(count)d attendees added.") % {"count": len(added)})
     else:
         messages.error(request, _("Type at least one participant code."))
+    return redirect("events:meeting", pk=meeting.pk)
+
+
+@login_required
+@require_POST
+def meeting_stakeholders(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_meeting_for_user(request, pk, Can.RUN_EVENTS)
+    if remove := request.POST.get("remove"):
+        stakeholder = get_stakeholder_for_user(request, int(remove) if remove.isdigit() else 0)
+        services.remove_meeting_stakeholder(request.user, meeting, stakeholder, request)
+        messages.success(
+            request, _("%(name)s removed from the meeting.") % {"name": stakeholder.name}
+        )
+        return redirect("events:meeting", pk=meeting.pk)
+    form = StakeholderAttendeesForm(request.POST, meeting=meeting)
+    if form.is_valid():
+        try:
+            added = services.add_meeting_stakeholders(
+                request.user, meeting, list(form.cleaned_data["stakeholders"]), request
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("%(count)d stakeholders added.") % {"count": len(added)})
+    elif not request.POST.getlist("stakeholders"):
+        messages.error(request, _("Choose at least one person from the directory."))
+    else:
+        messages.error(request, " ".join(form.errors.get("stakeholders", [])))
     return redirect("events:meeting", pk=meeting.pk)
 
 
@@ -270,6 +308,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "commitments": event.commitments.all(),
             "media": event.media.all(),
             "reach": reach.event_reach(event),
+            "feedback": feedback_summary(event),
         },
     )
 
@@ -416,33 +455,88 @@ def walk_in(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def check_in(request: HttpRequest, pk: int) -> HttpResponse:
+    """The door. A POST answers in the same response (no redirect): one round trip per person
+    on a slow mobile network, and posting a code again only gets "already used"."""
     event = get_event_for_user(request, pk, Can.RUN_EVENTS)
-    initial = {"code": request.GET.get("code", ""), "session": request.GET.get("session")}
-    form = CheckInForm(request.POST or None, event=event, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        session = form.cleaned_data["session"]
-        try:
-            done = services.check_in(
-                request.user, event, form.cleaned_data["code"], session=session, request=request
-            )
-        except services.CheckInError as exc:
-            messages.error(request, str(exc))
-        else:
-            person = done.registration.person
-            where = session.topic if session else str(event)
-            label = f"{done.registration.code} · {person.get_target_group_display()}"
-            if done.registration.is_guest:
-                label += " · " + _("guest")
-            messages.success(
-                request,
-                _("Welcome: %(who)s checked in (%(where)s).") % {"who": label, "where": where},
-            )
-        query = f"?session={session.pk}" if session else ""
-        return redirect(f"{request.path}{query}")
+    session = None
+    if request.method == "POST":
+        form = CheckInForm(request.POST, event=event)
+        if form.is_valid():
+            session = form.cleaned_data["session"]
+            try:
+                done = services.check_in(
+                    request.user, event, form.cleaned_data["code"], session=session, request=request
+                )
+            except services.CheckInError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _welcome(done, event))
+            # A fresh form for the next person, on the same session.
+            form = CheckInForm(event=event, initial={"session": session.pk if session else None})
+    else:
+        initial = {"code": request.GET.get("code", ""), "session": request.GET.get("session")}
+        form = CheckInForm(event=event, initial=initial)
     present = Registration.objects.filter(event=event, checked_in_at__isnull=False).count()
     return render(
         request, "events/check_in.html", {"event": event, "form": form, "present": present}
     )
+
+
+def _welcome(done: services.CheckIn, event: Event) -> str:
+    person = done.registration.person
+    where = done.session.topic if done.session else str(event)
+    label = f"{done.registration.code} · {person.get_target_group_display()}"
+    if done.registration.is_guest:
+        label += " · " + _("guest")
+    return _("Welcome: %(who)s checked in (%(where)s).") % {"who": label, "where": where}
+
+
+# --- feedback ------------------------------------------------------------------------------
+
+
+@login_required
+def feedback_results(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ratings for everyone who may see the event; written answers once reviewed, and the
+    queue of those waiting for review for those who run events."""
+    event = get_event_for_user(request, pk)
+    can = request.capabilities  # type: ignore[attr-defined]
+    summary = feedback_summary(event)
+    answers = Feedback.objects.filter(event=event).order_by("created_at", "id")
+    approved = answers.filter(text_review=TextReview.APPROVED)
+    pending = answers.filter(text_review=TextReview.PENDING) if Can.RUN_EVENTS in can else []
+    return render(
+        request,
+        "events/feedback_results.html",
+        {
+            "event": event,
+            "can": can,
+            "summary": summary,
+            "approved": approved,
+            "pending": pending,
+        },
+    )
+
+
+@login_required
+@require_POST
+def feedback_review(request: HttpRequest, pk: int) -> HttpResponse:
+    answer = get_feedback_for_user(request, pk, Can.RUN_EVENTS)
+    decision = request.POST.get("decision")
+    if decision not in ("approve", "reject"):
+        messages.error(request, _("Choose “show” or “do not show”."))
+    else:
+        try:
+            services.review_feedback(request.user, answer, decision == "approve", request)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("The written answer is now shown on the results page.")
+                if decision == "approve"
+                else _("The written answer will not be shown."),
+            )
+    return redirect("events:feedback_results", pk=answer.event_id)
 
 
 # --- commitments and media -----------------------------------------------------------------
@@ -529,8 +623,17 @@ def media_create(request: HttpRequest, slug: str) -> HttpResponse:
 def project_reach(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_project_for_user(request, pk)
     figures = reach.project_reach(project)
+    feedback = [
+        (event, feedback_summary(event))
+        for event in Event.objects.filter(project=project).order_by("start_date", "id")
+    ]
     return render(
         request,
         "events/reach.html",
-        {"project": project, "reach": figures, "public": reach.suppress(figures)},
+        {
+            "project": project,
+            "reach": figures,
+            "public": reach.suppress(figures),
+            "feedback": [(e, f) for e, f in feedback if f.responses],
+        },
     )

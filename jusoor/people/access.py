@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 
 from jusoor.accounts.access import role_in
 from jusoor.accounts.roles import Can, capabilities
-from jusoor.people.models import DuplicateSuggestion, ImportBatch, Merge, Person
+from jusoor.people.models import DuplicateSuggestion, ImportBatch, Merge, Person, Stakeholder
 
 M = TypeVar("M", bound=models.Model)
 
@@ -51,3 +51,7 @@ def get_import_for_user(
     request: HttpRequest, pk: int, need: Can = Can.MANAGE_PEOPLE
 ) -> ImportBatch:
     return _get(request, ImportBatch.objects.select_related("organisation"), pk, need)
+
+
+def get_stakeholder_for_user(request: HttpRequest, pk: int, need: Can = Can.VIEW) -> Stakeholder:
+    return _get(request, Stakeholder.objects.select_related("area", "partner"), pk, need)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core import validators
 from django.utils.translation import gettext_lazy as _
 
+from jusoor.accounts.models import Organisation
 from jusoor.core.forms import BaseForm, BaseModelForm
 from jusoor.engines.arabic import normalise_phone
 from jusoor.geo.models import AdminUnit
-from jusoor.people.models import Person
+from jusoor.people.models import Person, Stakeholder, StakeholderKind
 
 
 def clean_phone_value(value: str) -> str:
@@ -91,3 +93,54 @@ class NewPersonForm(PersonForm):
 
 class SearchForm(BaseForm):
     q = forms.CharField(label=_("Code or phone"), required=False, max_length=64)
+
+
+class StakeholderForm(BaseModelForm):
+    class Meta:
+        model = Stakeholder
+        fields = ["kind", "name", "position", "affiliation", "partner", "area", "phone", "email"]
+        widgets = {
+            "name": forms.TextInput(attrs={"autocomplete": "off", "dir": "auto"}),
+            "position": forms.TextInput(attrs={"dir": "auto"}),
+            "affiliation": forms.TextInput(attrs={"dir": "auto"}),
+            "phone": forms.TextInput(attrs={"inputmode": "tel", "dir": "ltr"}),
+            "email": forms.EmailInput(attrs={"dir": "ltr"}),
+        }
+
+    def __init__(self, *args: Any, personal: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = AdminUnit.objects.filter(level__gte=2).select_related(
+            "parent"
+        )
+        self.fields["partner"].queryset = Organisation.objects.order_by("name_ar")
+        self.fields["email"].required = False
+        if not personal:
+            # Without the right to see contact details, nobody may overwrite them unseen.
+            del self.fields["phone"]
+            del self.fields["email"]
+
+    def clean_phone(self) -> str:
+        return clean_phone_value(self.cleaned_data.get("phone", ""))
+
+    def clean_email(self) -> str:
+        value = (self.cleaned_data.get("email") or "").strip()
+        if value:
+            validators.validate_email(value)
+        return value
+
+
+class StakeholderFilterForm(BaseForm):
+    q = forms.CharField(label=_("Name, position or office"), required=False, max_length=100)
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", "—"), *StakeholderKind.choices]
+    )
+    area = forms.ModelChoiceField(
+        label=_("Area"), required=False, queryset=AdminUnit.objects.none()
+    )
+    inactive = forms.BooleanField(label=_("Include inactive"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = AdminUnit.objects.filter(level__gte=2).select_related(
+            "parent"
+        )

@@ -163,10 +163,16 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
         raise ValidationError(
             _("This Excel file cannot be read: %(error)s") % {"error": exc}
         ) from exc
-    sheet = book.worksheets[0]
-    rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    book.close()
-    return rows
+    try:
+        # A read-only workbook reads its sheet lazily: damage inside it shows up only here.
+        sheet = book.worksheets[0]
+        return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    except Exception as exc:  # noqa: BLE001 - as above, any kind for a damaged sheet
+        raise ValidationError(
+            _("This Excel file cannot be read: %(error)s") % {"error": exc}
+        ) from exc
+    finally:
+        book.close()
 
 
 def _read_csv(data: bytes) -> list[list[str]]:
@@ -182,7 +188,14 @@ def _read_csv(data: bytes) -> list[list[str]]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), dialect)]
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        return [[c.strip() for c in row] for row in reader]
+    except csv.Error as exc:
+        raise ValidationError(
+            _("Line %(line)d of the CSV file cannot be read (%(error)s). Save it again as CSV.")
+            % {"line": reader.line_num, "error": exc}
+        ) from exc
 
 
 def guess_mapping(headers: list[str]) -> dict[str, int]:

@@ -279,3 +279,79 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class StakeholderKind(models.TextChoices):
+    MAYOR = "mayor", _("Mayor or head of a district or sub-district")
+    SUB_COMMITTEE = "sub_committee", _("Member of the sub-committee")
+    OFFICIAL = "official", _("Government official")
+    PARTNER_STAFF = "partner_staff", _("Staff of a partner organisation")
+    COMMUNITY_LEADER = "community_leader", _("Tribal, religious or community leader")
+    OTHER = "other", _("Other")
+
+
+class Stakeholder(models.Model):
+    """Someone the programme works with in their public capacity: a mayor, a member of the
+    counter-extremism sub-committee, an official, a partner's staff member.
+
+    Unlike participants they are not counted in reach: they are whom the programme meets, not
+    whom it serves. Their name and office are visible to the organisation's members; their phone
+    and e-mail are personal data, encrypted and shown only to roles that may see personal data.
+    """
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="stakeholders",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=StakeholderKind.choices)
+    name = models.CharField(_("full name"), max_length=200)
+    position = models.CharField(
+        _("position"), max_length=200, blank=True, help_text=_("For example: قائممقام قضاء هيت.")
+    )
+    affiliation = models.CharField(
+        _("organisation or office"),
+        max_length=200,
+        blank=True,
+        help_text=_("A council, a ministry, a directorate, a partner NGO."),
+    )
+    partner = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("organisation in Jusoor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("If the office is an organisation that has an account here."),
+    )
+    area = models.ForeignKey(
+        "geo.AdminUnit",
+        verbose_name=_("area"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    phone = EncryptedTextField(_("phone"), blank=True)
+    phone_index = BlindIndexField(source="phone", normaliser=normalise_phone)
+    email = EncryptedTextField(_("e-mail"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_synthetic = models.BooleanField(_("synthetic (demo)"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["kind", "name", "id"]
+        verbose_name = _("stakeholder")
+        verbose_name_plural = _("stakeholders")
+
+    def __str__(self) -> str:
+        return f"{self.name} — {self.position}" if self.position else self.name
+
+    @property
+    def office(self) -> str:
+        """The organisation as written, or the one with an account here."""
+        return self.affiliation or (str(self.partner) if self.partner_id else "")

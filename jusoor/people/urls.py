@@ -22,6 +22,23 @@ urlpatterns = [
         views.import_upload,
         name="import_upload",
     ),
+    path(
+        "workspace/organisations/<slug:slug>/stakeholders/",
+        views.stakeholder_list,
+        name="stakeholder_list",
+    ),
+    path(
+        "workspace/organisations/<slug:slug>/stakeholders/new/",
+        views.stakeholder_create,
+        name="stakeholder_create",
+    ),
+    path("workspace/stakeholders/<int:pk>/", views.stakeholder_detail, name="stakeholder"),
+    path("workspace/stakeholders/<int:pk>/edit/", views.stakeholder_edit, name="stakeholder_edit"),
+    path(
+        "workspace/stakeholders/<int:pk>/active/",
+        views.stakeholder_active,
+        name="stakeholder_active",
+    ),
     path("workspace/people/<int:pk>/", views.person_detail, name="detail"),
     path("workspace/people/<int:pk>/edit/", views.person_edit, name="edit"),
     path("workspace/people/<int:pk>/consent/", views.consent, name="consent"),

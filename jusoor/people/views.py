@@ -14,15 +14,23 @@ from django.views.decorators.http import require_POST
 from jusoor.accounts.access import get_organisation_for_user
 from jusoor.accounts.roles import Can, capabilities
 from jusoor.engines.arabic import normalise_phone
-from jusoor.people import importing, services
+from jusoor.people import importing, services, stakeholders
 from jusoor.people.access import (
     get_import_for_user,
     get_merge_for_user,
     get_person_for_user,
+    get_stakeholder_for_user,
     get_suggestion_for_user,
 )
-from jusoor.people.forms import ConsentForm, NewPersonForm, PersonForm, SearchForm
-from jusoor.people.models import DuplicateSuggestion, Merge, Person, SuggestionStatus
+from jusoor.people.forms import (
+    ConsentForm,
+    NewPersonForm,
+    PersonForm,
+    SearchForm,
+    StakeholderFilterForm,
+    StakeholderForm,
+)
+from jusoor.people.models import DuplicateSuggestion, Merge, Person, Stakeholder, SuggestionStatus
 
 PAGE_SIZE = 50
 
@@ -335,3 +343,135 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
         _("%(created)d participants added, %(matched)d matched to the registry.") % result,
     )
     return redirect("people:list", slug=batch.organisation.slug)
+
+
+# --- stakeholder directory -------------------------------------------------------------------
+
+
+@login_required
+def stakeholder_list(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation, role = get_organisation_for_user(request, slug)
+    can = capabilities(role)
+    show_personal = Can.VIEW_PERSONAL_DATA in can
+    rows = Stakeholder.objects.filter(organisation=organisation).select_related("area", "partner")
+    filters = StakeholderFilterForm(request.GET or None)
+    query = ""
+    if filters.is_valid():
+        data = filters.cleaned_data
+        if data["kind"]:
+            rows = rows.filter(kind=data["kind"])
+        if data["area"]:
+            rows = rows.filter(area=data["area"])
+        if not data["inactive"]:
+            rows = rows.filter(is_active=True)
+        query = data["q"]
+    else:
+        rows = rows.filter(is_active=True)
+    found = stakeholders.search(rows.order_by("kind", "name", "id"), query, by_phone=show_personal)
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    if show_personal:
+        stakeholders.audit_contact_view(
+            request.user, organisation, page.object_list, "people.stakeholders", request
+        )
+    return render(
+        request,
+        "people/stakeholder_list.html",
+        {
+            "organisation": organisation,
+            "page": page,
+            "filters": filters,
+            "can": can,
+            "show_personal": show_personal,
+            "query_string": _without_page(request),
+        },
+    )
+
+
+def _without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@login_required
+def stakeholder_create(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation, role = get_organisation_for_user(request, slug, Can.MANAGE_PEOPLE)
+    form = StakeholderForm(
+        request.POST or None,
+        instance=Stakeholder(organisation=organisation),
+        personal=Can.VIEW_PERSONAL_DATA in capabilities(role),
+    )
+    if request.method == "POST" and form.is_valid():
+        stakeholder = stakeholders.save_stakeholder(request.user, form.save(commit=False), request)
+        messages.success(
+            request, _("%(name)s added to the directory.") % {"name": stakeholder.name}
+        )
+        return redirect("people:stakeholder", pk=stakeholder.pk)
+    return render(
+        request,
+        "people/stakeholder_form.html",
+        {"form": form, "organisation": organisation, "title": _("New stakeholder")},
+    )
+
+
+@login_required
+def stakeholder_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    stakeholder = get_stakeholder_for_user(request, pk)
+    can = request.capabilities  # type: ignore[attr-defined]
+    show_personal = Can.VIEW_PERSONAL_DATA in can
+    if show_personal:
+        stakeholders.audit_contact_view(
+            request.user, stakeholder.organisation, [stakeholder], "people.stakeholder", request
+        )
+    return render(
+        request,
+        "people/stakeholder_detail.html",
+        {
+            "stakeholder": stakeholder,
+            "can": can,
+            "show_personal": show_personal,
+            "meetings": stakeholder.meetings.order_by("-date"),
+        },
+    )
+
+
+@login_required
+def stakeholder_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    stakeholder = get_stakeholder_for_user(request, pk, Can.MANAGE_PEOPLE)
+    personal = Can.VIEW_PERSONAL_DATA in request.capabilities  # type: ignore[attr-defined]
+    form = StakeholderForm(request.POST or None, instance=stakeholder, personal=personal)
+    if request.method == "POST" and form.is_valid():
+        stakeholders.save_stakeholder(request.user, form.save(commit=False), request)
+        messages.success(request, _("Stakeholder saved."))
+        return redirect("people:stakeholder", pk=stakeholder.pk)
+    if request.method == "GET" and personal:
+        stakeholders.audit_contact_view(
+            request.user,
+            stakeholder.organisation,
+            [stakeholder],
+            "people.stakeholder_edit",
+            request,
+        )
+    return render(
+        request,
+        "people/stakeholder_form.html",
+        {
+            "form": form,
+            "stakeholder": stakeholder,
+            "title": _("Edit %(name)s") % {"name": stakeholder.name},
+        },
+    )
+
+
+@login_required
+@require_POST
+def stakeholder_active(request: HttpRequest, pk: int) -> HttpResponse:
+    stakeholder = get_stakeholder_for_user(request, pk, Can.MANAGE_PEOPLE)
+    active = request.POST.get("active") == "1"
+    stakeholders.set_stakeholder_active(request.user, stakeholder, active, request)
+    messages.success(
+        request,
+        (_("%(name)s is active again.") if active else _("%(name)s was deactivated."))
+        % {"name": stakeholder.name},
+    )
+    return redirect("people:stakeholder", pk=stakeholder.pk)

@@ -58,3 +58,17 @@ def make_commitment(world: World) -> Commitment:
         what="فتح مركز شبابي",
         owner="مجلس المحافظة",
     )
+
+
+def make_feedback(world: World, **overrides: Any):  # type: ignore[no-untyped-def]
+    from jusoor.events.models import Feedback
+
+    registration = make_registration(world, phone="0771 999 8877")
+    fields: dict[str, Any] = {
+        "usefulness": 4,
+        "join_dialogue": "yes",
+        "learned": "تعلمت كيف نتحاور",
+        "text_review": "pending",
+    }
+    fields.update(overrides)
+    return Feedback.objects.create(event=registration.event, registration=registration, **fields)

@@ -43,3 +43,27 @@ def test_demo_people_under_spelling_variants_are_found_and_merging_lowers_unique
     # A second run leaves merged records alone rather than bringing them back.
     load_people_events_demo(world.project)
     assert reach.project_reach(world.project).unique == after.unique
+
+
+def test_demo_directory_has_the_ten_mayors_and_the_sub_committee_at_the_meetings(world):
+    from jusoor.people.models import Stakeholder
+
+    units = AdminUnit.objects.filter(level=3, pcode__startswith="IQG01").exclude(
+        pk=world.area.unit_id
+    )[:9]
+    for unit in units:
+        TargetArea.objects.create(project=world.project, unit=unit)
+    first = load_people_events_demo(world.project)
+    assert first["stakeholders"] == {"mayors": 10, "sub_committee": 8, "meetings": 10}
+    mayors = Stakeholder.objects.filter(kind="mayor")
+    assert mayors.count() == 10 and all(s.is_synthetic for s in Stakeholder.objects.all())
+    assert {m.area_id for m in mayors} == {t.unit_id for t in world.project.target_areas.all()}
+    for meeting in Meeting.objects.all():
+        present = list(meeting.stakeholders.all())
+        assert len(present) == 3 and any(
+            s.kind == "mayor" and s.area == meeting.area for s in present
+        )
+    Stakeholder.objects.filter(kind="mayor").update(is_active=False)
+    load_people_events_demo(world.project)
+    assert Stakeholder.objects.count() == 18  # nothing duplicated
+    assert not Stakeholder.objects.filter(kind="mayor", is_active=True).exists()

@@ -55,3 +55,47 @@ def test_attendee_names_on_a_meeting_page_are_audited(client, world):
     client.force_login(world.users["shams_facilitator"])
     client.get(reverse("events:meeting", args=[meeting.pk]))
     assert AuditEvent.objects.filter(action="pii.view", data__where="events.meeting").exists()
+
+
+def test_attendees_are_chosen_from_the_stakeholder_directory_too(client, world):
+    from jusoor.core.models import AuditEvent
+    from jusoor.events import reach
+    from jusoor.people.tests.builders import make_stakeholder
+
+    meeting = make_meeting(world)
+    mayor = make_stakeholder(world.shams)
+    member = make_stakeholder(world.shams, name="سعاد جاسم", kind="sub_committee")
+    client.force_login(world.users["shams_facilitator"])
+    page = client.get(reverse("events:meeting", args=[meeting.pk])).content.decode()
+    assert f'value="{mayor.pk}"' in page and "سعاد جاسم" in page
+    client.post(
+        reverse("events:meeting_stakeholders", args=[meeting.pk]),
+        {"stakeholders": [mayor.pk, member.pk]},
+    )
+    assert set(meeting.stakeholders.all()) == {mayor, member}
+    assert AuditEvent.objects.get(action="meeting.stakeholders").data["added"] == [
+        mayor.pk,
+        member.pk,
+    ]
+    page = client.get(reverse("events:meeting", args=[meeting.pk])).content.decode()
+    assert "قائممقام قضاء الرمادي" in page
+    # Stakeholders are whom the programme met, not whom it reached.
+    assert reach.meeting_participants(meeting) == set()
+    client.post(reverse("events:meeting_stakeholders", args=[meeting.pk]), {"remove": member.pk})
+    assert list(meeting.stakeholders.all()) == [mayor]
+
+
+def test_another_organisations_stakeholder_cannot_be_added(client, world):
+    from jusoor.people.tests.builders import make_stakeholder
+
+    meeting = make_meeting(world)
+    theirs = make_stakeholder(world.other)
+    client.force_login(world.users["shams_facilitator"])
+    with in_english(client):
+        response = client.post(
+            reverse("events:meeting_stakeholders", args=[meeting.pk]),
+            {"stakeholders": [theirs.pk]},
+            follow=True,
+        )
+    assert "Select a valid choice" in response.content.decode()
+    assert not meeting.stakeholders.exists()

@@ -64,3 +64,18 @@ def in_english(client):  # type: ignore[no-untyped-def]
             yield
     finally:
         del client.cookies[settings.LANGUAGE_COOKIE_NAME]
+
+
+def make_stakeholder(organisation, **overrides: Any):  # type: ignore[no-untyped-def]
+    from jusoor.people.models import Stakeholder
+
+    fields: dict[str, Any] = {
+        "kind": "mayor",
+        "name": "خالد عبد الله الفهداوي",
+        "position": "قائممقام قضاء الرمادي",
+        "affiliation": "قائممقامية قضاء الرمادي",
+        "phone": "0780 111 2233",
+        "email": "mayor@example.org",
+    }
+    fields.update(overrides)
+    return Stakeholder.objects.create(organisation=organisation, **fields)
