@@ -6,3 +6,8 @@ class DialogueConfig(AppConfig):
     name = "jusoor.dialogue"
     label = "dialogue"
     verbose_name = _("Dialogue")
+
+    def ready(self) -> None:
+        from jusoor.dialogue import erasure
+
+        erasure.register()

@@ -6,3 +6,8 @@ class EventsConfig(AppConfig):
     name = "jusoor.events"
     label = "events"
     verbose_name = _("Meetings and events")
+
+    def ready(self) -> None:
+        from jusoor.events import erasure
+
+        erasure.register()

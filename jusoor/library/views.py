@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -106,7 +108,8 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
         get_object_or_404(versions, number=int(number)) if number.isdigit() else versions.first()
     )
     if version is None:
-        if not resource.link:
+        # Only web addresses: a stored ``javascript:`` or ``data:`` link is never followed.
+        if urlsplit(resource.link).scheme not in ("http", "https"):
             raise Http404
         services.record_download(resource, None)
         return redirect(resource.link)

@@ -6,3 +6,8 @@ class PeopleConfig(AppConfig):
     name = "jusoor.people"
     label = "people"
     verbose_name = _("Participants")
+
+    def ready(self) -> None:
+        from jusoor.people import erasure
+
+        erasure.register()

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jusoor.accounts.models import Organisation, User
-from jusoor.core import audit
+from jusoor.core import audit, erasure
 from jusoor.engines.arabic import find_duplicates, latin_key
 from jusoor.people.models import (
     Consent,
@@ -115,17 +115,22 @@ def record_consent(
 
 @transaction.atomic
 def withdraw_consent(
-    actor: User | None, person: Person, request: HttpRequest | None = None
+    actor: User | None,
+    person: Person,
+    request: HttpRequest | None = None,
+    reason: str = "withdrawal",
 ) -> Person:
     """Erase the person's personal data everywhere and keep a tombstone for the counts.
 
     Sex, age band, target group and area stay (they are what past figures are made of and do not
     identify anyone on their own); name, phone, address, birth year and affiliation go, and so do
-    the duplicate suggestions that paired the person with someone.
+    the duplicate suggestions that paired the person with someone. Every app's eraser then
+    removes the person's other traces (``jusoor.core.erasure``).
     """
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.withdrawn_at:
         return person
+    subject = erasure.subject_for(person)
     for record in [person, *person.merged_records.all()]:
         record.name = ""
         record.phone = ""
@@ -144,6 +149,7 @@ def withdraw_consent(
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     audit.record(actor, "person.withdraw", person, request=request)
+    erasure.erase_subject(actor, subject, request=request, reason=reason)
     return person
 
 

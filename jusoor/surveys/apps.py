@@ -6,3 +6,8 @@ class SurveysConfig(AppConfig):
     name = "jusoor.surveys"
     verbose_name = _("Surveys")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from jusoor.surveys import erasure
+
+        erasure.register()

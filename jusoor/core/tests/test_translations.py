@@ -76,8 +76,14 @@ def test_compiled_catalogue_matches_the_po_file(language):
 def test_arabic_placeholders_match_the_english(language="ar"):
     for entry in parse_po(LOCALE / language / "LC_MESSAGES" / "django.po"):
         wanted = sorted(re.findall(r"%\(\w+\)[sd]", entry["msgid"]))
-        for text in entry["msgstr"].values():
-            assert sorted(re.findall(r"%\(\w+\)[sd]", text)) == wanted, entry["msgid"]
+        for form, text in entry["msgstr"].items():
+            found = sorted(re.findall(r"%\(\w+\)[sd]", text))
+            if entry["plural"] is not None and form in ("0", "1", "2"):
+                # Arabic says "no row", "one row", "two rows" in words: the zero, one and two
+                # forms may leave the count out, but nothing else.
+                assert set(found) <= set(wanted), entry["msgid"]
+            else:
+                assert found == wanted, entry["msgid"]
 
 
 @pytest.mark.django_db

@@ -20,10 +20,14 @@ from jusoor.accounts.roles import Can, Role, capabilities
 from jusoor.conftest import ALL_USERS, ROLE_USERS, World
 from jusoor.dialogue.tests import builders as dialogue
 from jusoor.events.tests import builders as events
+from jusoor.jobs.tests import builders as jobs
 from jusoor.library.tests import builders as library
 from jusoor.people.tests import builders as people
+from jusoor.programmes.tests import builders as programmes
 from jusoor.reports.tests import builders as reports
+from jusoor.research.tests import builders as research
 from jusoor.surveys.tests import factories as surveys
+from jusoor.surveys.tests.test_analysis_glue import analysis_form
 
 PUBLIC = "public"
 LOGIN = "login"
@@ -64,6 +68,8 @@ TABLE: dict[str, Case] = {
         lambda w: {"slug": "shams"}, Can.MANAGE_MEMBERS, scope="organisation"
     ),
     "accounts:audit_log": Case(lambda w: {"slug": "shams"}, Can.VIEW_AUDIT, scope="organisation"),
+    "core:audit_events": Case(lambda w: {"slug": "shams"}, Can.VIEW_AUDIT, scope="organisation"),
+    "core:audit_export": Case(lambda w: {"slug": "shams"}, Can.VIEW_AUDIT, scope="organisation"),
     "accounts:membership_role": Case(
         lambda w: {"pk": w.users["shams_viewer"].memberships.get().pk},
         Can.MANAGE_MEMBERS,
@@ -98,6 +104,15 @@ TABLE: dict[str, Case] = {
     "programmes:indicator_create": Case(lambda w: {"pk": w.project.pk}, Can.EDIT_INDICATORS),
     "programmes:indicator": Case(lambda w: {"pk": w.indicator.pk}, Can.VIEW),
     "programmes:indicator_edit": Case(lambda w: {"pk": w.indicator.pk}, Can.EDIT_INDICATORS),
+    "programmes:indicator_recompute": Case(
+        lambda w: {"pk": w.indicator.pk}, Can.EDIT_INDICATORS, method="post", success=302
+    ),
+    "programmes:indicator_records": Case(
+        lambda w: {"pk": w.indicator.pk, "period": w.period.pk}, Can.VIEW
+    ),
+    "programmes:indicator_evidence": Case(
+        lambda w: {"pk": programmes.value_with_evidence(w).pk}, Can.VIEW
+    ),
     "programmes:period_create": Case(lambda w: {"pk": w.project.pk}, Can.EDIT_INDICATORS),
     "programmes:period_status": Case(
         lambda w: {"pk": w.period.pk},
@@ -133,6 +148,19 @@ TABLE: dict[str, Case] = {
         data=lambda w: {"status": "approved"},
         success=302,
     ),
+    "jobs:status": Case(lambda w: {"pk": jobs.table_job(w).pk}, Can.MANAGE_FORMS),
+    "jobs:status_json": Case(lambda w: {"pk": jobs.table_job(w).pk}, Can.MANAGE_FORMS),
+    "jobs:download": Case(lambda w: {"pk": jobs.table_job(w).pk}, Can.MANAGE_FORMS),
+    "jobs:cancel": Case(
+        lambda w: {"pk": jobs.table_job(w).pk}, Can.MANAGE_FORMS, method="post", success=302
+    ),
+    # analysis: aggregates anyone who sees the project may read (small cells hidden for them)
+    "surveys:analysis": Case(lambda w: {"pk": analysis_form(w).pk}, Can.VIEW),
+    "surveys:analysis_download": Case(
+        lambda w: {"pk": analysis_form(w).pk, "fmt": "csv"}, Can.VIEW
+    ),
+    "surveys:analysis_crosstab": Case(lambda w: {"pk": analysis_form(w).pk}, Can.VIEW),
+    "surveys:analysis_difference": Case(lambda w: {"pk": analysis_form(w).pk}, Can.VIEW),
     # OpenRosa answers only HTTP Basic or an app token, never a session: 401 (or 403 for a
     # token that is not one) whoever is signed in.
     "surveys:openrosa_form_list": Case(lambda w: {"pk": w.project.pk}, PUBLIC, success=401),
@@ -210,6 +238,26 @@ TABLE: dict[str, Case] = {
         method="post",
         success=302,
     ),
+    "people:stakeholder_list": Case(lambda w: {"slug": "shams"}, Can.VIEW, scope="organisation"),
+    "people:stakeholder_create": Case(
+        lambda w: {"slug": "shams"}, Can.MANAGE_PEOPLE, scope="organisation"
+    ),
+    "people:stakeholder": Case(
+        lambda w: {"pk": people.make_stakeholder(w.shams).pk}, Can.VIEW, scope="organisation"
+    ),
+    "people:stakeholder_edit": Case(
+        lambda w: {"pk": people.make_stakeholder(w.shams).pk},
+        Can.MANAGE_PEOPLE,
+        scope="organisation",
+    ),
+    "people:stakeholder_active": Case(
+        lambda w: {"pk": people.make_stakeholder(w.shams).pk},
+        Can.MANAGE_PEOPLE,
+        scope="organisation",
+        method="post",
+        data=lambda w: {"active": "0"},
+        success=302,
+    ),
     # events: meetings, events and their outputs are per organisation
     "events:meeting_list": Case(lambda w: {"slug": "shams"}, Can.VIEW, scope="organisation"),
     "events:meeting_create": Case(
@@ -222,6 +270,13 @@ TABLE: dict[str, Case] = {
         lambda w: {"pk": events.make_meeting(w).pk}, Can.RUN_EVENTS, scope="organisation"
     ),
     "events:meeting_attendees": Case(
+        lambda w: {"pk": events.make_meeting(w).pk},
+        Can.RUN_EVENTS,
+        scope="organisation",
+        method="post",
+        success=302,
+    ),
+    "events:meeting_stakeholders": Case(
         lambda w: {"pk": events.make_meeting(w).pk},
         Can.RUN_EVENTS,
         scope="organisation",
@@ -282,6 +337,21 @@ TABLE: dict[str, Case] = {
     ),
     "events:certificate": Case(
         lambda w: {"pk": events.make_registration(w).pk}, Can.RUN_EVENTS, scope="organisation"
+    ),
+    "events:feedback_results": Case(
+        lambda w: {"pk": events.make_event(w).pk}, Can.VIEW, scope="organisation"
+    ),
+    "events:feedback_review": Case(
+        lambda w: {"pk": events.make_feedback(w).pk},
+        Can.RUN_EVENTS,
+        scope="organisation",
+        method="post",
+        data=lambda w: {"decision": "approve"},
+        success=302,
+    ),
+    "events:feedback": Case(
+        lambda w: {"slug": events.make_event(w).slug, "code": events.make_registration(w).code},
+        PUBLIC,
     ),
     "events:public_event": Case(lambda w: {"slug": events.make_event(w).slug}, PUBLIC),
     "events:register": Case(lambda w: {"slug": events.make_event(w).slug}, PUBLIC),
@@ -432,6 +502,8 @@ TABLE: dict[str, Case] = {
     ),
     # reports: exports and donor reports per project and period, API tokens per organisation
     "reports:project_reports": Case(lambda w: {"pk": w.project.pk}, Can.VIEW),
+    "reports:project_dashboard": Case(lambda w: {"pk": w.project.pk}, Can.VIEW),
+    "reports:programme_dashboard": Case(lambda w: {"slug": w.programme.slug}, Can.VIEW),
     "reports:iati": Case(lambda w: {"pk": w.project.pk}, Can.VIEW),
     "reports:hxl": Case(lambda w: {"pk": w.project.pk}, Can.VIEW),
     "reports:donor_report": Case(lambda w: {"pk": w.period.pk}, Can.VIEW),
@@ -457,6 +529,63 @@ TABLE: dict[str, Case] = {
         method="post",
         success=302,
     ),
+    # research: coding and findings per project (analysts code; everyone who sees the project
+    # reads published findings and the report)
+    "research:index": Case(none, LOGIN),
+    "research:home": Case(lambda w: {"pk": w.project.pk}, Can.VIEW),
+    "research:codebook": Case(lambda w: {"pk": w.project.pk}, Can.VIEW),
+    "research:code_create": Case(lambda w: {"pk": w.project.pk}, Can.MANAGE_FORMS),
+    "research:code_edit": Case(lambda w: {"pk": research.code(w).pk}, Can.MANAGE_FORMS),
+    "research:sources": Case(lambda w: {"pk": w.project.pk}, Can.MANAGE_FORMS),
+    "research:source": Case(
+        lambda w: {
+            "pk": w.project.pk,
+            "kind": "minutes",
+            "object_id": research.minutes_meeting(w).pk,
+        },
+        Can.MANAGE_FORMS,
+    ),
+    "research:segment_codes": Case(
+        lambda w: {"pk": research.table_segment(w).pk},
+        Can.MANAGE_FORMS,
+        method="post",
+        data=lambda w: {"codes": [research.code(w).pk]},
+        success=302,
+    ),
+    "research:search": Case(lambda w: {"pk": w.project.pk}, Can.MANAGE_FORMS),
+    "research:frequencies": Case(lambda w: {"pk": w.project.pk}, Can.MANAGE_FORMS),
+    "research:suggestions": Case(lambda w: {"pk": w.project.pk}, Can.MANAGE_FORMS),
+    "research:suggestions_generate": Case(
+        lambda w: {"pk": w.project.pk}, Can.MANAGE_FORMS, method="post", success=302
+    ),
+    "research:suggestion_decide": Case(
+        lambda w: {"pk": research.table_suggestion(w).pk},
+        Can.MANAGE_FORMS,
+        method="post",
+        data=lambda w: {"decision": "reject"},
+        success=302,
+    ),
+    "research:finding_create": Case(lambda w: {"pk": w.project.pk}, Can.MANAGE_FORMS),
+    "research:finding": Case(lambda w: {"pk": research.published_finding(w).pk}, Can.VIEW),
+    "research:finding_edit": Case(lambda w: {"pk": research.draft_finding(w).pk}, Can.MANAGE_FORMS),
+    "research:evidence_add": Case(lambda w: {"pk": research.draft_finding(w).pk}, Can.MANAGE_FORMS),
+    "research:finding_refresh": Case(
+        lambda w: {"pk": research.draft_finding(w).pk},
+        Can.MANAGE_FORMS,
+        method="post",
+        success=302,
+    ),
+    "research:finding_status": Case(
+        lambda w: {"pk": research.draft_finding(w).pk},
+        Can.MANAGE_FORMS,
+        method="post",
+        data=lambda w: {"status": "reviewed"},
+        success=302,
+    ),
+    "research:report": Case(lambda w: {"pk": w.project.pk}, Can.VIEW),
+    "research:report_edit": Case(lambda w: {"pk": w.project.pk}, Can.MANAGE_FORMS),
+    "research:report_docx": Case(lambda w: {"pk": w.project.pk}, Can.VIEW),
+    "research:report_pdf": Case(lambda w: {"pk": w.project.pk}, Can.VIEW),
     # The API answers tokens only, never a session: 401 whoever is signed in (its own role
     # table with tokens is in reports/tests/test_api_roles.py).
     "api:openapi-json": Case(none, PUBLIC),

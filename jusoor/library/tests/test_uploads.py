@@ -189,6 +189,16 @@ def test_a_linked_resource_download_goes_to_the_web_address_and_counts(client, w
     assert resource.download_count == 1
 
 
+@pytest.mark.parametrize("link", ["javascript:alert(1)", "data:text/html,<script>", "//evil"])
+def test_a_stored_link_that_is_not_a_web_address_is_never_followed(client, world, link):
+    # Only a row written around the form can hold one; the download refuses it, uncounted.
+    resource = make_resource(world.shams, link=link)
+    response = client.get(reverse("library:download", kwargs={"pk": resource.pk}))
+    assert response.status_code == 404
+    resource.refresh_from_db()
+    assert resource.download_count == 0
+
+
 def test_editing_metadata_is_audited_and_reindexed(admin_client, world):
     resource = make_resource(world.shams, link="https://example.org")
     data = form_data(title_en="Renamed handbook", link="https://example.org")
