@@ -9,7 +9,7 @@ BENCH_STAMP := $(VENV)/.installed-bench
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint format bench messages browser-deps migrations-check train-moderation clean
+.PHONY: demo test lint format bench messages browser-deps migrations-check train-moderation clean fuzz
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -41,12 +41,14 @@ test: $(DEV_STAMP) browser-deps
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
 	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
-## browser-deps: Debian's Chromium for the browser tests, and the tools that check generated files
+## browser-deps: Debian's Chromium for the browser tests, the tools that check generated files,
+## and nginx for the test that serves the shipped proxy configuration
 browser-deps:
 	@command -v chromium >/dev/null && command -v msgfmt >/dev/null && command -v pdftoppm >/dev/null \
+	  && { command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; } \
 	  || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-	       apt-get install -y -qq chromium gettext poppler-utils fonts-noto-core >/dev/null; } \
-	  || echo "Chromium, gettext or poppler-utils missing and cannot be installed: browser tests will fail."
+	       apt-get install -y -qq chromium gettext poppler-utils fonts-noto-core nginx-light >/dev/null; } \
+	  || echo "Chromium, gettext, poppler-utils or nginx missing and cannot be installed: browser tests will fail."
 
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
@@ -67,6 +69,13 @@ messages: $(DEV_STAMP)
 bench: $(BENCH_STAMP)
 	@set -e; for f in bench/*.py; do n=$$(basename $$f .py); case $$n in _*) continue;; esac; \
 	  echo "== bench-$$n"; $(PY) $$f; done
+
+## fuzz: the long fuzzing campaign over every parser of outside input (FUZZ_INPUTS per target);
+## atheris when it installs, else hypothesis; prints BENCH fuzz lines
+FUZZ_INPUTS ?= 100000
+fuzz: $(DEV_STAMP)
+	-$(PIP) install --quiet "atheris>=2.3" || echo "atheris does not install here: fuzzing with hypothesis"
+	$(PY) bench/fuzz.py --inputs $(FUZZ_INPUTS) $(FUZZ_ARGS)
 
 bench-%: $(BENCH_STAMP)
 	$(PY) bench/$*.py $(BENCH_ARGS)

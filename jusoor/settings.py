@@ -7,6 +7,7 @@ See docs/configuration.md for every variable.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -60,9 +61,14 @@ INSTALLED_APPS = [
     "jusoor.people",
     "jusoor.events",
     "jusoor.surveys",
+    "jusoor.surveys.analysis",
     "jusoor.library",
     "jusoor.dialogue",
     "jusoor.reports",
+    "django_tasks",
+    "django_tasks_db",
+    "jusoor.jobs",
+    "jusoor.research",
 ]
 
 MIDDLEWARE = [
@@ -114,6 +120,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(DATA_DIR / "jusoor.sqlite3"),
+            # Kept open between requests: a new connection re-reads the whole schema and
+            # re-runs the PRAGMAs, which doubled the CPU cost of an ODK submission.
+            "CONN_MAX_AGE": 600,
             "OPTIONS": {
                 # WAL lets readers work while one writer writes; IMMEDIATE avoids the upgrade
                 # deadlock of deferred transactions under concurrent writers.
@@ -126,6 +135,8 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Background jobs queue in the database; `python manage.py worker` runs them (docs/jobs.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 AUTH_USER_MODEL = "accounts.User"
 FORMS_URLFIELD_ASSUME_HTTPS = True
@@ -199,6 +210,31 @@ JUSOOR_YOUTH_AGE_BAND = tuple(int(x) for x in env("JUSOOR_YOUTH_AGE_BAND", "15-2
 
 # Calls per minute for one API token; past that the API answers 429.
 API_RATE_LIMIT_PER_MINUTE = int(env("JUSOOR_API_RATE_LIMIT_PER_MINUTE", "120"))
+
+# Public registration and feedback forms: submissions per client address and per event within
+# the window (seconds), then 429 (docs/events.md).
+JUSOOR_PUBLIC_FORM_PER_EVENT = int(env("JUSOOR_PUBLIC_FORM_PER_EVENT", "20"))
+JUSOOR_PUBLIC_FORM_PER_ADDRESS = int(env("JUSOOR_PUBLIC_FORM_PER_ADDRESS", "60"))
+JUSOOR_PUBLIC_FORM_WINDOW = int(env("JUSOOR_PUBLIC_FORM_WINDOW", "600"))
+
+# OpenRosa submissions larger than this many bytes answer 413.
+JUSOOR_SUBMISSION_MAX_BYTES = int(env("JUSOOR_SUBMISSION_MAX_BYTES", str(10 * 1024 * 1024)))
+
+# Retention periods in days per dataset (docs/security.md), as JSON: for every organisation
+# ({"surveys.web_drafts": 30}) and per organisation slug ({"shams": {"surveys.web_drafts": 30}}).
+JUSOOR_RETENTION_DAYS = json.loads(env("JUSOOR_RETENTION_DAYS", "{}"))
+JUSOOR_RETENTION_BY_ORGANISATION = json.loads(env("JUSOOR_RETENTION_BY_ORGANISATION", "{}"))
+
+# Cache (rate limits of the public forms): local memory in each process by default; with
+# REDIS_URL (for example redis://127.0.0.1:6379/0) every process shares one count.
+REDIS_URL = env("REDIS_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "jusoor"}
+    )
+}
 
 SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(8 * 3600)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -14,6 +14,9 @@ urlpatterns = [
     path("", include("jusoor.dialogue.urls")),
     path("", include("jusoor.library.urls")),
     path("", include("jusoor.reports.urls")),
+    path("", include("jusoor.core.urls")),
+    path("", include("jusoor.jobs.urls")),
+    path("", include("jusoor.research.urls")),
     path("api/", api.urls),
 ]
 
