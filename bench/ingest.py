@@ -3,7 +3,8 @@
 For SQLite and then PostgreSQL, a throwaway instance (temporary data directory, production
 settings, a fresh database) gets a project, a form with personal-data questions and an
 enumerator's app token. gunicorn starts with the shipped ``deploy/gunicorn.conf.py`` on a free
-loopback port (workers and threads from the command line, suited to this machine's cores), and
+loopback port with its defaults (sync workers, two per core plus one) unless the command line
+says otherwise, and
 concurrent clients POST submissions the way ODK Collect does with an app token: the token in the
 URL as ODK Central does it (no password to hash per request), one HEAD per client first, then
 ``multipart/form-data`` with the XML in ``xml_submission_file``, over kept-alive connections.
@@ -548,8 +549,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=20, help="timed window")
     parser.add_argument("--warmup", type=float, default=2)
     parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=CPUS)
-    parser.add_argument("--threads", type=int, default=4)
+    # The shipped configuration's defaults: sync workers, two per core plus one.
+    parser.add_argument("--workers", type=int, default=2 * CPUS + 1)
+    parser.add_argument("--threads", type=int, default=1)
     parser.add_argument(
         "--gunicorn-conf", default="deploy/gunicorn.conf.py", help="to profile, for example"
     )

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jusoor.accounts.models import Organisation, User
-from jusoor.core import audit
+from jusoor.core import audit, writelock
 from jusoor.engines.arabic import latin_key, to_western_digits
 from jusoor.events.models import (
     Attendance,
@@ -355,7 +355,7 @@ def check_in(
     if session is None and registration.checked_in_at is not None:
         raise _already_used(code, registration.checked_in_at)
     by = actor if getattr(actor, "is_authenticated", False) else None
-    with transaction.atomic():
+    with writelock.serial_writes(), transaction.atomic():
         if session is not None:
             try:
                 with transaction.atomic():

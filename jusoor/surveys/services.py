@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jusoor.accounts.models import User
-from jusoor.core import audit, crypto
+from jusoor.core import audit, crypto, writelock
 from jusoor.programmes.models import Project
 from jusoor.surveys import kobo_import, openrosa, xlsform
 from jusoor.surveys.models import (
@@ -194,7 +194,7 @@ def receive_submission(
     answers = openrosa.answers_from_xml(parsed.root, set(shape.repeats))
     plain, private = openrosa.split_personal(answers, set(shape.personal))
     try:
-        with transaction.atomic():
+        with writelock.serial_writes(), transaction.atomic():
             replaced = None
             if parsed.deprecated_id:
                 replaced = (
