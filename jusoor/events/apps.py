@@ -9,5 +9,9 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         from jusoor.events import erasure
+        from jusoor.events.donor_sections import PROVIDERS
+        from jusoor.reports.donor import register_section
 
         erasure.register()
+        for provider in PROVIDERS:
+            register_section(provider)
