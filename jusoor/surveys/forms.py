@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from jusoor.accounts.models import User
 from jusoor.core.forms import BaseForm
+from jusoor.surveys.analysis.columns import analysable, find_roles
 from jusoor.surveys.models import Form, SubmissionStatus
+from jusoor.surveys.xlsform import label_of
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -51,6 +55,38 @@ class SubmissionFilterForm(BaseForm):
         self.fields["enumerator"].queryset = User.objects.filter(
             survey_submissions__form=form
         ).distinct()
+        # The area question (named or tagged as the analysis recognises it), when the form has
+        # one: its answers are filtered on in the stored answers.
+        self.area_path = ""
+        version = form.current_version
+        area = find_roles(analysable(version)).get("area") if version else None
+        if area is not None:
+            language = get_language() or "ar"
+            self.area_path = area.path
+            self.fields["area"] = forms.ChoiceField(
+                label=_("area"),
+                required=False,
+                choices=[("", _("any"))]
+                + [
+                    (c["name"], label_of(c, language, version.default_language))
+                    for c in area.choices
+                ],
+            )
+
+    def filter(self, submissions: QuerySet) -> QuerySet:
+        """The submissions that match the valid filters."""
+        data = self.cleaned_data
+        if data["status"]:
+            submissions = submissions.filter(status=data["status"])
+        if data["enumerator"]:
+            submissions = submissions.filter(enumerator=data["enumerator"])
+        if data["received_from"]:
+            submissions = submissions.filter(received_at__date__gte=data["received_from"])
+        if data["received_to"]:
+            submissions = submissions.filter(received_at__date__lte=data["received_to"])
+        if self.area_path and data.get("area"):
+            submissions = submissions.filter(**{f"answers__{self.area_path}": data["area"]})
+        return submissions
 
 
 FORMAT_CHOICES = [

@@ -121,15 +121,7 @@ def submission_list(request: HttpRequest, pk: int) -> HttpResponse:
     filters = SubmissionFilterForm(request.GET or None, form=survey)
     submissions = survey.submissions.filter(is_current=True).select_related("enumerator", "version")
     if filters.is_valid():
-        data = filters.cleaned_data
-        if data["status"]:
-            submissions = submissions.filter(status=data["status"])
-        if data["enumerator"]:
-            submissions = submissions.filter(enumerator=data["enumerator"])
-        if data["received_from"]:
-            submissions = submissions.filter(received_at__date__gte=data["received_from"])
-        if data["received_to"]:
-            submissions = submissions.filter(received_at__date__lte=data["received_to"])
+        submissions = filters.filter(submissions)
     page = Paginator(submissions, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

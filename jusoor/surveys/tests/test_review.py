@@ -114,3 +114,31 @@ def test_an_enumerator_and_a_partner_cannot_review(client, world, survey):
             client.get(reverse("surveys:submission", kwargs={"pk": submission.pk})).status_code
             == status
         )
+
+
+def test_the_list_filters_by_the_forms_area_question(client, world):
+    import random
+
+    from jusoor.surveys import demo as survey_demo
+
+    form = services.upload_form(
+        None, world.project, survey_demo.build_xlsform(), "survey.xlsx"
+    ).form
+    rng = random.Random(survey_demo.SEED)
+    start = dt.datetime(2023, 8, 5, 6, tzinfo=dt.UTC)
+    rows = [(survey_demo.instance_id(i), survey_demo.respondent(i, rng), start) for i in range(30)]
+    survey_demo._add_synthetic(form, form.current_version, rows)
+    client.force_login(world.users["shams_me_officer"])
+    client.cookies["jusoor_language"] = "en"
+    page = client.get(reverse("surveys:submissions", kwargs={"pk": form.pk}))
+    area_field = page.context["filters"].fields["area"]
+    path = page.context["filters"].area_path
+    area = area_field.choices[1][0]
+    expected = sorted(
+        s.instance_id
+        for s in form.submissions.filter(is_current=True)
+        if s.answers.get(path) == area
+    )
+    assert 0 < len(expected) < 30
+    response = client.get(reverse("surveys:submissions", kwargs={"pk": form.pk}), {"area": area})
+    assert sorted(s.instance_id for s in response.context["page"]) == expected
