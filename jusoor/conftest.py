@@ -62,7 +62,8 @@ def pytest_runtest_teardown(item, nextitem):  # type: ignore[no-untyped-def]
     transactional = (marker is not None and marker.kwargs.get("transaction")) or (
         "transactional_db" in getattr(item, "fixturenames", ())
     )
-    if not transactional:
+    if not transactional or nextitem is None:
+        # Last test: the test database is already torn down, and nothing follows that needs it.
         return
     from pytest_django.plugin import blocking_manager_key
 
