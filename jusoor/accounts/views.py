@@ -117,6 +117,27 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     )
 
 
+class PasswordResetView(auth_views.PasswordResetView):
+    """Asks for an e-mail address and answers the same whether or not an account has it, so the
+    page cannot be used to learn who has an account."""
+
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:login")
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        response = super().form_valid(form)
+        audit.record(form.user, "auth.password_reset", form.user, request=self.request)
+        messages.success(self.request, _("Your new password is set: sign in with it."))
+        return response
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("programmes:workspace")
