@@ -5,7 +5,9 @@ role, and every object is checked as the workspace checks it: another organisati
 answers 404, too little role 403. Lists are paginated (``limit``/``offset``). Each token may make
 ``API_RATE_LIMIT_PER_MINUTE`` calls a minute (setting, default 120); past that, 429. Figures that
 count people are shown as hidden below the small-cell threshold, because they leave the
-workspace. Writes go through the same services as the workspace and are audited.
+workspace. Personal data (survey answers marked as such) comes only when asked for, to a role
+that may see it, and each such call is audited. Writes go through the same services as the
+workspace and are audited.
 """
 
 from __future__ import annotations
@@ -18,16 +20,27 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
-from ninja import Field, NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBearer
 from pydantic import WithJsonSchema
 
 from jusoor.accounts.roles import Can
 from jusoor.core import audit
+from jusoor.events.models import Event, Meeting
+from jusoor.events.reach import (
+    event_participants,
+    meeting_participants,
+    project_reach,
+    suppress,
+    suppress_value,
+)
+from jusoor.library.models import Resource, Visibility
 from jusoor.programmes import services as programme_services
 from jusoor.programmes.models import (
     IATI_ROLE_CODE,
@@ -40,6 +53,8 @@ from jusoor.reports import services
 from jusoor.reports.access import check_token, projects_for_token
 from jusoor.reports.figures import cell
 from jusoor.reports.models import ApiToken
+from jusoor.surveys.analysis import AnalysisError, run_analysis
+from jusoor.surveys.models import Form, Submission
 
 
 class RateLimited(Exception):
@@ -464,3 +479,315 @@ def set_value(request: HttpRequest, indicator_id: int, payload: ValueIn):  # typ
         value=str(payload.value),
     )
     return _value_out(row, indicator.counts_people, disclose=False)
+
+
+# --- activities and reach ----------------------------------------------------------------------
+
+
+class ActivityOut(Schema):
+    kind: str = Field(description="meeting or event")
+    id: int
+    title: str
+    start_date: dt.date
+    end_date: dt.date
+    area: str | None = Field(description="p-code of the area, null when none is recorded")
+    activity: int | None = Field(description="the results-framework activity it belongs to")
+    people: int | None = Field(description="people reached; null when hidden (suppressed)")
+    suppressed: bool
+
+
+class ReachRowOut(Schema):
+    label: str
+    people: int | None = Field(description="null when hidden (suppressed)")
+    suppressed: bool
+
+
+class ReachOut(Schema):
+    reached: int | None = Field(description="sum over activities; one person may count twice")
+    unique: int | None = Field(description="each person once")
+    guests: int | None
+    youth: int | None
+    sex: list[ReachRowOut]
+    age_band: list[ReachRowOut]
+    target_group: list[ReachRowOut]
+    area: list[ReachRowOut]
+
+
+def _people(count: int) -> dict:  # type: ignore[type-arg]
+    shown = suppress_value(count)
+    return {"people": shown, "suppressed": shown is None}
+
+
+@api.get(
+    "/projects/{project_id}/activities",
+    response={200: list[ActivityOut], **NOT_ALLOWED},
+    url_name="activities",
+    tags=["activities"],
+)
+@paginate(LimitOffsetPagination)
+def list_activities(request: HttpRequest, project_id: int):  # type: ignore[no-untyped-def]
+    """The project's meetings and events, oldest first, with the people each reached (guests
+    from partner organisations not counted)."""
+    project = _project(request, project_id)
+    rows = []
+    for event in Event.objects.filter(project=project).select_related("area"):
+        participants, _guests = event_participants(event)
+        rows.append(
+            {
+                "kind": "event",
+                "id": event.pk,
+                "title": str(event),
+                "start_date": event.start_date,
+                "end_date": event.end_date,
+                "area": event.area.pcode if event.area_id else None,
+                "activity": event.activity_id,
+                **_people(len(participants)),
+            }
+        )
+    for meeting in Meeting.objects.filter(project=project).select_related("area"):
+        rows.append(
+            {
+                "kind": "meeting",
+                "id": meeting.pk,
+                "title": meeting.title,
+                "start_date": meeting.date,
+                "end_date": meeting.date,
+                "area": meeting.area.pcode if meeting.area_id else None,
+                "activity": meeting.activity_id,
+                **_people(len(meeting_participants(meeting))),
+            }
+        )
+    rows.sort(key=lambda r: (r["start_date"], r["kind"], r["id"]))
+    return rows
+
+
+@api.get(
+    "/projects/{project_id}/reach",
+    response={200: ReachOut, **NOT_ALLOWED},
+    url_name="reach",
+    tags=["activities"],
+)
+def get_reach(request: HttpRequest, project_id: int):  # type: ignore[no-untyped-def]
+    """Unique people the project's activities reached, by sex, age band, target group and area.
+    Small counts are hidden, and one more where a hidden one could be worked out."""
+    project = _project(request, project_id)
+    reach = suppress(project_reach(project))
+    return {
+        "reached": reach.reached,
+        "unique": reach.unique,
+        "guests": reach.guests,
+        "youth": reach.youth,
+        **{
+            dimension: [
+                {"label": label, "people": value, "suppressed": value is None}
+                for label, value in reach.breakdown.get(dimension, [])
+            ]
+            for dimension in ("sex", "age_band", "target_group", "area")
+        },
+    }
+
+
+# --- survey submissions and analysis -----------------------------------------------------------
+
+
+class SubmissionOut(Schema):
+    id: int
+    instance_id: str
+    version: str
+    status: str
+    received_at: dt.datetime
+    answers: dict[str, Any] = Field(description="answers without personal data")
+    personal_answers: dict[str, Any] | None = Field(
+        description="only with personal=true and a role that may see personal data; else null"
+    )
+
+
+class AnalysisRowOut(Schema):
+    domain: list[list[str]]
+    domain_labels: list[str]
+    category: str | None
+    category_label: str
+    statistic: str
+    estimate: float | None
+    se: float | None
+    ci_low: float | None
+    ci_high: float | None
+    n: int
+    n_category: int | None
+    weighted_n: float
+    deff: float | None
+    df: int
+    suppressed: bool
+    suppressed_reason: str | None
+    note: str | None
+
+
+class AnalysisTableOut(Schema):
+    name: str
+    label: str
+    kind: str
+    rows: list[AnalysisRowOut]
+    breakdowns: list[str]
+    breakdown_labels: dict[str, str]
+    notes: list[str]
+
+
+class AnalysisOut(Schema):
+    form_id: int
+    form_title: str
+    language: str
+    weighted: bool
+    questions: list[str]
+    breakdowns: list[str]
+    tables: list[AnalysisTableOut]
+    respondents: int
+    analysed: int
+    synthetic: int
+    threshold: int
+    stratified: bool
+    clustered: bool
+    design_df: int
+    weighting: str
+    computed_at: str
+    warnings: list[str]
+
+
+class AnalysisErrorOut(Schema):
+    detail: str
+    code: str
+    advice: str
+
+
+def _form(request: HttpRequest, form_id: int, need: Can = Can.VIEW) -> tuple[Form, frozenset[Can]]:
+    form = get_object_or_404(Form.objects.select_related("project__owner"), pk=form_id)
+    return form, check_token(_token(request), form.project, need)
+
+
+@api.get(
+    "/forms/{form_id}/submissions",
+    response={200: list[SubmissionOut], **NOT_ALLOWED},
+    url_name="submissions",
+    tags=["surveys"],
+)
+@paginate(LimitOffsetPagination)
+def list_submissions(request: HttpRequest, form_id: int, personal: bool = False):  # type: ignore[no-untyped-def]
+    """Current submissions of a survey form, newest first. Needs a token whose role manages
+    forms; ``personal=true`` adds the personal-data answers, for a role that may see them, and
+    each such call is audited."""
+    form, allowed = _form(request, form_id, Can.MANAGE_FORMS)
+    if personal and Can.VIEW_PERSONAL_DATA not in allowed:
+        raise PermissionDenied
+    submissions = (
+        Submission.objects.filter(form=form, is_current=True)
+        .select_related("version")
+        .order_by("-received_at", "-pk")
+    )
+    if personal:
+        token = _token(request)
+        audit.record(
+            token.created_by,
+            "api.survey.submissions.view_personal_data",
+            form,
+            request=request,
+            token=token.pk,
+            token_name=token.name,
+            organisation=form.project.owner_id,
+            limit=request.GET.get("limit", ""),
+            offset=request.GET.get("offset", ""),
+        )
+    return [
+        {
+            "id": s.pk,
+            "instance_id": s.instance_id,
+            "version": s.version.version,
+            "status": s.status,
+            "received_at": s.received_at,
+            "answers": s.answers,
+            "personal_answers": s.personal_answers() if personal else None,
+        }
+        for s in submissions
+    ]
+
+
+class AnalysisQuery(Schema):
+    questions: str = Field(description="question names, comma-separated", max_length=2000)
+    breakdowns: str = Field(
+        "", description="area, sex, age_band, target_group or a question, comma-separated"
+    )
+    weighted: bool = True
+    language: str = Field("ar", pattern="^(ar|en)$")
+
+
+def _names(text: str) -> list[str]:
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
+@api.get(
+    "/forms/{form_id}/analysis",
+    response={200: AnalysisOut, 400: AnalysisErrorOut, **NOT_ALLOWED},
+    url_name="analysis",
+    tags=["surveys"],
+)
+def get_analysis(request: HttpRequest, form_id: int, query: Query[AnalysisQuery]):  # type: ignore[no-untyped-def,type-arg]
+    """Estimates of the chosen questions overall and by each breakdown, as released outside the
+    workspace: a hidden (suppressed) figure comes without its numbers."""
+    form, _allowed = _form(request, form_id)
+    try:
+        result = run_analysis(
+            form,
+            _names(query.questions),
+            _names(query.breakdowns),
+            query.weighted,
+            language=query.language,
+        )
+    except AnalysisError as error:
+        return Status(400, {"detail": error.message, "code": error.code, "advice": error.advice})
+    return result.released().to_dict()
+
+
+# --- library -----------------------------------------------------------------------------------
+
+
+class ResourceOut(Schema):
+    id: int
+    title_ar: str
+    title_en: str
+    kind: str
+    language: str
+    themes: list[str]
+    visibility: str
+    published_on: dt.date
+    url: str = Field(description="the resource's page in the public library")
+
+
+@api.get(
+    "/library/resources",
+    response={200: list[ResourceOut], **NOT_ALLOWED},
+    url_name="resources",
+    tags=["library"],
+)
+@paginate(LimitOffsetPagination)
+def list_resources(request: HttpRequest):  # type: ignore[no-untyped-def]
+    """The library as this token's organisation sees it: public resources, its own, and those of
+    projects it has access to."""
+    token = _token(request)
+    visible = (
+        Q(visibility=Visibility.PUBLIC)
+        | Q(owner_id=token.organisation_id)
+        | Q(visibility=Visibility.PROJECT, project__in=projects_for_token(token))
+    )
+    resources = Resource.objects.filter(visible).order_by("-published_on", "-pk")
+    return [
+        {
+            "id": r.pk,
+            "title_ar": r.title_ar,
+            "title_en": r.title_en,
+            "kind": r.kind,
+            "language": r.language,
+            "themes": r.theme_list,
+            "visibility": r.visibility,
+            "published_on": r.published_on,
+            "url": request.build_absolute_uri(reverse("library:resource", args=[r.pk])),
+        }
+        for r in resources
+    ]

@@ -59,6 +59,9 @@ TABLE: dict[str, Case] = {
     ),
     "accounts:logout": Case(none, PUBLIC, method="post", success=302),
     "accounts:password_change": Case(none, LOGIN),
+    "accounts:password_reset": Case(none, PUBLIC),
+    "accounts:password_reset_done": Case(none, PUBLIC),
+    "accounts:password_reset_confirm": Case(lambda w: {"uidb64": "MQ", "token": "x-y"}, PUBLIC),
     # Without a password step in this session, the second step sends the visitor back to it.
     "accounts:two_factor_verify": Case(none, PUBLIC, success=302),
     "accounts:two_factor_setup": Case(none, LOGIN),
@@ -597,6 +600,11 @@ TABLE: dict[str, Case] = {
     "api:indicators": Case(lambda w: {"project_id": w.project.pk}, PUBLIC, success=401),
     "api:indicator": Case(lambda w: {"indicator_id": w.indicator.pk}, PUBLIC, success=401),
     "api:values": Case(lambda w: {"indicator_id": w.indicator.pk}, PUBLIC, success=401),
+    "api:activities": Case(lambda w: {"project_id": w.project.pk}, PUBLIC, success=401),
+    "api:reach": Case(lambda w: {"project_id": w.project.pk}, PUBLIC, success=401),
+    "api:submissions": Case(lambda w: {"form_id": surveys.table_form(w).pk}, PUBLIC, success=401),
+    "api:analysis": Case(lambda w: {"form_id": surveys.table_form(w).pk}, PUBLIC, success=401),
+    "api:resources": Case(none, PUBLIC, success=401),
 }
 
 

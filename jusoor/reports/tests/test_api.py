@@ -51,6 +51,8 @@ READS = {
     "api:indicators": lambda w: {"project_id": w.project.pk},
     "api:indicator": lambda w: {"indicator_id": w.indicator.pk},
     "api:values": lambda w: {"indicator_id": w.indicator.pk},
+    "api:activities": lambda w: {"project_id": w.project.pk},
+    "api:reach": lambda w: {"project_id": w.project.pk},
 }
 
 

@@ -42,6 +42,11 @@ def test_the_schema_is_openapi_3_with_every_operation():
         "/api/projects/{project_id}/indicators",
         "/api/indicators/{indicator_id}",
         "/api/indicators/{indicator_id}/values",
+        "/api/projects/{project_id}/activities",
+        "/api/projects/{project_id}/reach",
+        "/api/forms/{form_id}/submissions",
+        "/api/forms/{form_id}/analysis",
+        "/api/library/resources",
     }
     assert (
         "BearerAuth" in str(document["components"]["securitySchemes"])
@@ -75,12 +80,25 @@ def test_every_operation_answers_as_its_schema_says(case, world):
 
 @pytest.mark.django_db
 def test_every_operation_on_real_objects_answers_as_its_schema_says(world):
+    from jusoor.library.tests.builders import public_resource
     from jusoor.reports.tests.builders import iati_ready
+    from jusoor.surveys import services as survey_services
+    from jusoor.surveys.models import Form
+    from jusoor.surveys.tests.factories import submission_xml, table_submission
 
     iati_ready(world)
+    submission = table_submission(world)
+    survey_services.receive_submission(
+        forms=Form.objects.filter(pk=submission.form_id),
+        raw=submission_xml("uuid:6f7d1c2e-0000-4000-8000-000000000002", sex="male"),
+        enumerator=world.users["shams_enumerator"],
+    )
+    public_resource(world)
     cache.clear()
     key = make_token_with_key(world, Role.ME_OFFICER)[1]
     project, indicator = {"project_id": world.project.pk}, {"indicator_id": world.indicator.pk}
+    form = {"form_id": submission.form_id}
+    analysis = {"questions": "sex,age", "breakdowns": "sex", "weighted": "false"}
     calls = [
         ("/api/projects", "GET", {}, None),
         ("/api/projects/{project_id}", "GET", project, None),
@@ -89,6 +107,12 @@ def test_every_operation_on_real_objects_answers_as_its_schema_says(world):
         ("/api/projects/{project_id}/indicators", "GET", project, None),
         ("/api/indicators/{indicator_id}", "GET", indicator, None),
         ("/api/indicators/{indicator_id}/values", "GET", indicator, None),
+        ("/api/projects/{project_id}/activities", "GET", project, None),
+        ("/api/projects/{project_id}/reach", "GET", project, None),
+        ("/api/forms/{form_id}/submissions", "GET", form, None),
+        ("/api/forms/{form_id}/submissions", "GET", form, {"personal": "true"}),
+        ("/api/forms/{form_id}/analysis", "GET", form, analysis),
+        ("/api/library/resources", "GET", {}, None),
         (
             "/api/indicators/{indicator_id}/values",
             "PUT",
@@ -96,8 +120,12 @@ def test_every_operation_on_real_objects_answers_as_its_schema_says(world):
             {"period": world.period.pk, "value": 150.5, "dimension": "sex", "category": "m"},
         ),
     ]
-    for path, method, parameters, body in calls:
-        extra = {"body": body, "media_type": "application/json"} if body else {}
+    for path, method, parameters, data in calls:
+        # the fourth item is the body of a write, the query of a read
+        if method == "GET":
+            extra = {"query": data} if data else {}
+        else:
+            extra = {"body": data, "media_type": "application/json"}
         case = schema[path][method].Case(path_parameters=parameters, **extra)
         response = case.call_and_validate(
             app=APP,
