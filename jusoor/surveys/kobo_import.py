@@ -12,27 +12,18 @@ import contextlib
 import csv
 import datetime as dt
 import gc
-import hashlib
 import io
-import json
 import re
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jusoor.engines.arabic import to_western_digits
 from jusoor.surveys.models import (
-    Channel,
     FormVersion,
-    ImportStatus,
-    KoboImport,
-    Submission,
     SubmissionStatus,
 )
 from jusoor.surveys.xlsform import is_answer
@@ -614,87 +605,3 @@ def _rows_of(
             )
         )
     return records
-
-
-# --- writing -----------------------------------------------------------------------------------
-
-WRITE_CHUNK = 500
-
-
-def write_import(
-    actor: Any,
-    batch: KoboImport,
-    progress: Callable[[int, int], None] | None = None,
-) -> tuple[int, int]:
-    """Write every new row of a previewed file, or nothing: one transaction, in chunks of
-    ``WRITE_CHUNK`` rows. A file with problems is refused whole. Returns (added, skipped)."""
-    from jusoor.core import audit
-    from jusoor.surveys import openrosa, services
-
-    if batch.status == ImportStatus.DONE:
-        raise ValidationError(_("This file has already been imported."))
-    if batch.preview.get("problem_count"):
-        raise ValidationError(
-            _("The file has %(count)s problems; correct them and upload it again.")
-            % {"count": batch.preview["problem_count"]}
-        )
-    analysis = services._analyse_import(batch)
-    if analysis.problem_count:
-        raise ValidationError(
-            _("The file has %(count)s problems; correct them and upload it again.")
-            % {"count": analysis.problem_count}
-        )
-    form = batch.form
-    version = form.current_version
-    assert version is not None  # checked by _analyse_import
-    personal = services.personal_paths(version)
-    now = timezone.now()
-    total = len(analysis.records)
-    added = skipped = 0
-    with transaction.atomic(), without_gc_pauses():
-        for start in range(0, total, WRITE_CHUNK):
-            chunk = analysis.records[start : start + WRITE_CHUNK]
-            existing = set(
-                Submission.objects.filter(
-                    form=form, instance_id__in=[r.instance_id for r in chunk]
-                ).values_list("instance_id", flat=True)
-            )
-            new = []
-            for record in chunk:
-                if record.instance_id in existing:
-                    skipped += 1
-                    continue
-                answers = {**record.answers, "meta/instanceID": record.instance_id}
-                raw = openrosa.build_xml(version.definition, form.form_id, version.version, answers)
-                plain, private = openrosa.split_personal(record.answers, personal)
-                new.append(
-                    Submission(
-                        form=form,
-                        version=version,
-                        instance_id=record.instance_id,
-                        xml=raw.decode("utf-8"),
-                        xml_sha256=hashlib.sha256(raw).hexdigest(),
-                        answers=plain,
-                        pii=json.dumps(private, ensure_ascii=False) if private else "",
-                        channel=Channel.IMPORT,
-                        received_at=record.submitted_at or now,
-                        status=record.status,
-                        import_batch=batch,
-                    )
-                )
-            Submission.objects.bulk_create(new)
-            added += len(new)
-            if progress is not None:
-                progress(start + len(chunk), total)
-        batch.status = ImportStatus.DONE
-        batch.imported_count = added
-        batch.save(update_fields=["status", "imported_count"])
-        audit.record(
-            actor,
-            "survey.import",
-            form,
-            file=batch.filename,
-            added=added,
-            skipped=skipped,
-        )
-    return added, skipped

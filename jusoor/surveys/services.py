@@ -7,6 +7,7 @@ import hashlib
 import json
 import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -445,8 +446,18 @@ def start_import(
     return batch
 
 
-def commit_import(actor: User, batch: KoboImport, request: HttpRequest | None = None) -> int:
-    """Write every new row, or nothing: a file with problems is refused whole."""
+IMPORT_WRITE_CHUNK = 500
+
+
+def commit_import(
+    actor: User | None,
+    batch: KoboImport,
+    request: HttpRequest | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Write every new row of a previewed file, or nothing: one transaction, in chunks of
+    ``IMPORT_WRITE_CHUNK`` rows (``progress(done, total)`` after each). A file with problems is
+    refused whole; rows whose instanceID is already stored are skipped. Returns the rows added."""
     if batch.status == ImportStatus.DONE:
         raise ValidationError(_("This file has already been imported."))
     if batch.preview.get("problem_count"):
@@ -465,37 +476,45 @@ def commit_import(actor: User, batch: KoboImport, request: HttpRequest | None = 
     assert version is not None  # checked by _analyse_import
     personal = personal_paths(version)
     now = timezone.now()
-    with transaction.atomic():
-        existing = set(
-            Submission.objects.filter(
-                form=form, instance_id__in=[r.instance_id for r in analysis.records]
-            ).values_list("instance_id", flat=True)
-        )
-        new = []
-        for record in analysis.records:
-            if record.instance_id in existing:
-                continue
-            answers = {**record.answers, "meta/instanceID": record.instance_id}
-            raw = openrosa.build_xml(version.definition, form.form_id, version.version, answers)
-            plain, private = openrosa.split_personal(record.answers, personal)
-            new.append(
-                Submission(
-                    form=form,
-                    version=version,
-                    instance_id=record.instance_id,
-                    xml=raw.decode("utf-8"),
-                    xml_sha256=hashlib.sha256(raw).hexdigest(),
-                    answers=plain,
-                    pii=json.dumps(private, ensure_ascii=False) if private else "",
-                    channel=Channel.IMPORT,
-                    received_at=record.submitted_at or now,
-                    status=record.status,
-                    import_batch=batch,
-                )
+    total = len(analysis.records)
+    added = skipped = 0
+    with transaction.atomic(), kobo_import.without_gc_pauses():
+        for start in range(0, total, IMPORT_WRITE_CHUNK):
+            chunk = analysis.records[start : start + IMPORT_WRITE_CHUNK]
+            existing = set(
+                Submission.objects.filter(
+                    form=form, instance_id__in=[r.instance_id for r in chunk]
+                ).values_list("instance_id", flat=True)
             )
-        Submission.objects.bulk_create(new, batch_size=500)
+            new = []
+            for record in chunk:
+                if record.instance_id in existing:
+                    skipped += 1
+                    continue
+                answers = {**record.answers, "meta/instanceID": record.instance_id}
+                raw = openrosa.build_xml(version.definition, form.form_id, version.version, answers)
+                plain, private = openrosa.split_personal(record.answers, personal)
+                new.append(
+                    Submission(
+                        form=form,
+                        version=version,
+                        instance_id=record.instance_id,
+                        xml=raw.decode("utf-8"),
+                        xml_sha256=hashlib.sha256(raw).hexdigest(),
+                        answers=plain,
+                        pii=json.dumps(private, ensure_ascii=False) if private else "",
+                        channel=Channel.IMPORT,
+                        received_at=record.submitted_at or now,
+                        status=record.status,
+                        import_batch=batch,
+                    )
+                )
+            Submission.objects.bulk_create(new)
+            added += len(new)
+            if progress is not None:
+                progress(start + len(chunk), total)
         batch.status = ImportStatus.DONE
-        batch.imported_count = len(new)
+        batch.imported_count = added
         batch.save(update_fields=["status", "imported_count"])
         audit.record(
             actor,
@@ -503,10 +522,10 @@ def commit_import(actor: User, batch: KoboImport, request: HttpRequest | None = 
             form,
             request=request,
             file=batch.filename,
-            added=len(new),
-            skipped=len(existing),
+            added=added,
+            skipped=skipped,
         )
-    return len(new)
+    return added
 
 
 def save_draft(

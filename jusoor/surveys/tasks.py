@@ -10,7 +10,7 @@ from django.utils.translation import gettext_noop
 from jusoor.accounts.roles import Can
 from jusoor.jobs.models import Job
 from jusoor.jobs.services import JobError, handler, result_file
-from jusoor.surveys import exports, kobo_import
+from jusoor.surveys import exports, services
 from jusoor.surveys.models import Form, KoboImport
 
 EXPORT = "surveys.export"
@@ -74,9 +74,9 @@ def import_submissions(job: Job, progress: Callable[[int, int, str], None]) -> N
     if batch is None:
         raise JobError(_("The imported file no longer exists."))
     progress(0, batch.preview.get("rows", 0), gettext_noop("Checking the file"))
-    added, skipped = kobo_import.write_import(
+    added = services.commit_import(
         job.owner,
         batch,
-        lambda done, total: progress(done, total, gettext_noop("Saving submissions")),
+        progress=lambda done, total: progress(done, total, gettext_noop("Saving submissions")),
     )
-    job.result_data = {"added": added, "skipped": skipped, "form": batch.form_id}
+    job.result_data = {"added": added, "form": batch.form_id}
