@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Count
 
+from jusoor.engines.stats import protect_counts
 from jusoor.events.models import (
     Event,
     Feedback,
@@ -58,8 +60,8 @@ def feedback_summary(event: Event, *, public: bool = False) -> FeedbackSummary:
     rating_counts = [ratings.get(value, 0) for value in Usefulness.values]
     join_counts = [joins.get(value, 0) for value in JoinDialogue.values]
     if public:
-        rating_counts = _suppressed(rating_counts)
-        join_counts = _suppressed(join_counts)
+        rating_counts = protect_counts(rating_counts, settings.SMALL_CELL_THRESHOLD)
+        join_counts = protect_counts(join_counts, settings.SMALL_CELL_THRESHOLD)
         if suppress_value(responses) is None:
             mean = None
     return FeedbackSummary(
@@ -76,15 +78,3 @@ def feedback_summary(event: Event, *, public: bool = False) -> FeedbackSummary:
         ],
         written={status: written.get(status, 0) for status in TextReview.values},
     )
-
-
-def _suppressed(counts: list[int]) -> list[int | None]:
-    """Small cells hidden; when only one is, the next smallest too, so the total cannot give it
-    away (as ``reach.suppress`` does)."""
-    values = [suppress_value(n) for n in counts]
-    hidden = [i for i, v in enumerate(values) if v is None]
-    if len(hidden) == 1:
-        shown = sorted((v, i) for i, v in enumerate(values) if v)
-        if shown:
-            values[shown[0][1]] = None
-    return values

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from jusoor.engines.stats import protect_counts
 from jusoor.events.models import Attendance, Event, Meeting, Registration, RegistrationStatus
 from jusoor.geo.models import AgeBand, Sex
 from jusoor.people.models import Person
@@ -154,11 +155,7 @@ def suppress(reach: Reach, threshold: int | None = None) -> Reach:
     threshold = settings.SMALL_CELL_THRESHOLD if threshold is None else threshold
     safe: dict[str, list[tuple[str, int | None]]] = {}
     for dimension, rows in reach.breakdown.items():
-        values = [suppress_value(v, threshold) for _, v in rows]
-        hidden = [i for i, v in enumerate(values) if v is None]
-        if len(hidden) == 1 and len(rows) > 1:
-            shown = sorted((v, i) for i, v in enumerate(values) if v is not None)
-            values[shown[0][1]] = None
+        values = protect_counts([v for _, v in rows], threshold)
         safe[dimension] = [(label, value) for (label, _v), value in zip(rows, values, strict=True)]
     return Reach(
         activities=[

@@ -22,7 +22,9 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from jusoor.accounts.access import role_in
+from jusoor.engines.stats import protect_counts
 from jusoor.events.models import Attendance, Event, Meeting, Registration, RegistrationStatus
+from jusoor.events.reach import suppress_value
 from jusoor.geo import boundaries
 from jusoor.geo.models import AdminUnit
 from jusoor.people.models import Person
@@ -39,22 +41,11 @@ def must_suppress(user: Any, projects: list[Project]) -> bool:
 
 
 def _hide(values: list[int], suppress: bool) -> list[int | None]:
-    if not suppress:
-        return list(values)
-    threshold = settings.SMALL_CELL_THRESHOLD
-    shown: list[int | None] = [None if 0 < v < threshold else v for v in values]
-    hidden = [i for i, v in enumerate(shown) if v is None]
-    if len(hidden) == 1 and len(values) > 1:
-        rest = sorted((v, i) for i, v in enumerate(shown) if v is not None and v > 0)
-        if rest:
-            shown[rest[0][1]] = None
-    return shown
+    return protect_counts(values, settings.SMALL_CELL_THRESHOLD) if suppress else list(values)
 
 
 def hide_one(value: int | None, suppress: bool) -> int | None:
-    if value is None or not suppress:
-        return value
-    return None if 0 < value < settings.SMALL_CELL_THRESHOLD else value
+    return suppress_value(value) if suppress else value
 
 
 # --- reach ---------------------------------------------------------------------------------------

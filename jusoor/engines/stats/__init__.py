@@ -8,7 +8,12 @@ The estimators follow R's ``survey`` package (Taylor linearisation, ``svyciprop(
 
 from jusoor.engines.stats.crosstab import CrossTab, crosstab
 from jusoor.engines.stats.design import SurveyDesign
-from jusoor.engines.stats.disclosure import DisclosureRules, protect_table, suppress_estimates
+from jusoor.engines.stats.disclosure import (
+    DisclosureRules,
+    protect_counts,
+    protect_table,
+    suppress_estimates,
+)
 from jusoor.engines.stats.errors import (
     ConvergenceError,
     InputError,
@@ -39,6 +44,7 @@ from jusoor.engines.stats.tabulate import (
 from jusoor.engines.stats.weighting import poststratify, rake
 
 __all__ = [
+    "protect_counts",
     "ConvergenceError",
     "CrossTab",
     "Difference",

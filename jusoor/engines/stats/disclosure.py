@@ -103,6 +103,22 @@ def determined_cells(suppressed: np.ndarray) -> np.ndarray:
     return out
 
 
+def protect_counts(counts: Sequence[int | None], threshold: int) -> list[int | None]:
+    """One breakdown of counts of people whose total is published (reach by sex, ratings...).
+
+    Counts from 1 to ``threshold - 1`` are hidden (``None``); when only one is, the smallest other
+    positive count is hidden too, so the hidden one cannot be worked out from the total. Zeros and
+    unknowns (``None``) stay as they are.
+    """
+    shown = [None if c is not None and 0 < c < threshold else c for c in counts]
+    hidden = sum(1 for c, v in zip(counts, shown, strict=True) if c is not None and v is None)
+    if hidden == 1:
+        rest = sorted((v, i) for i, v in enumerate(shown) if v)
+        if rest:
+            shown[rest[0][1]] = None
+    return shown
+
+
 def protect_table(
     counts: Any, rules: DisclosureRules | None = None, sensitive: Any = None
 ) -> ProtectedTable:

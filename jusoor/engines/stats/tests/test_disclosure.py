@@ -107,3 +107,15 @@ def test_a_yes_share_is_hidden_when_too_few_said_no():
     hidden = {p.source.domain for p in published if p.suppressed}
     assert (("area", 0),) in hidden
     assert len(hidden) >= 2  # and a complement, so area 0 cannot be had from the overall
+
+
+def test_one_breakdown_hides_small_counts_and_one_more_when_a_single_one_is_hidden():
+    from jusoor.engines.stats import protect_counts
+
+    # 3 alone would follow from the total 3 + 40 + 12: the next smallest (12) goes too.
+    assert protect_counts([3, 40, 12], 5) == [None, 40, None]
+    # Two hidden cells already protect each other; zeros and unknowns stay.
+    assert protect_counts([2, 4, 0, 30, None], 5) == [None, None, 0, 30, None]
+    assert protect_counts([7, 9], 5) == [7, 9]
+    # Nothing else to hide: the single small cell stays hidden alone.
+    assert protect_counts([1, 0], 5) == [None, 0]
