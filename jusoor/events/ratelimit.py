@@ -5,22 +5,18 @@ address across every event. Iraqi mobile networks put many phones behind one add
 NAT), and a youth centre may register a whole group from one connection, so the limits are
 generous; they stop a script filling the registry or the quota, not a busy classroom.
 
-With the default local-memory cache each server process counts on its own (the limit is per
-process); set ``REDIS_URL`` so that every process shares one count.
+The limits are settings (``JUSOOR_PUBLIC_FORM_*``, docs/configuration.md); the counting is
+``core.ratelimit``.
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 
-WINDOW_SECONDS = 600
-PER_EVENT = 20  # submissions from one address for one event in the window
-PER_ADDRESS = 60  # submissions from one address for all events together
+from jusoor.core.ratelimit import count_in_window
 
 
 @dataclass(frozen=True)
@@ -34,25 +30,14 @@ def client_address(request: HttpRequest) -> str:
     return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR") or "unknown"
 
 
-def _count(key: str, timeout: int) -> int:
-    cache.add(key, 0, timeout=timeout)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=timeout)
-        return 1
-
-
 def hit(request: HttpRequest, form: str, event_id: int) -> Limit:
     """Count one submission of ``form`` for ``event_id``; say whether it may go through."""
-    window = getattr(settings, "JUSOOR_PUBLIC_FORM_WINDOW", WINDOW_SECONDS)
-    per_event = getattr(settings, "JUSOOR_PUBLIC_FORM_PER_EVENT", PER_EVENT)
-    per_address = getattr(settings, "JUSOOR_PUBLIC_FORM_PER_ADDRESS", PER_ADDRESS)
-    now = time.time()
-    slot = int(now // window)
-    retry_after = max(1, int((slot + 1) * window - now))
+    window = settings.JUSOOR_PUBLIC_FORM_WINDOW
     address = client_address(request)
-    timeout = window + 5
-    on_event = _count(f"jusoor:rate:{form}:{event_id}:{address}:{slot}", timeout)
-    overall = _count(f"jusoor:rate:{form}:*:{address}:{slot}", timeout)
-    return Limit(on_event <= per_event and overall <= per_address, retry_after)
+    on_event, retry_after = count_in_window(f"{form}:{event_id}:{address}", window)
+    overall, _ = count_in_window(f"{form}:*:{address}", window)
+    allowed = (
+        on_event <= settings.JUSOOR_PUBLIC_FORM_PER_EVENT
+        and overall <= settings.JUSOOR_PUBLIC_FORM_PER_ADDRESS
+    )
+    return Limit(allowed, retry_after)

@@ -17,14 +17,12 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBearer
@@ -32,6 +30,7 @@ from pydantic import WithJsonSchema
 
 from jusoor.accounts.roles import Can
 from jusoor.core import audit
+from jusoor.core.ratelimit import count_in_window
 from jusoor.events.models import Event, Meeting
 from jusoor.events.reach import (
     event_participants,
@@ -63,17 +62,9 @@ class RateLimited(Exception):
 
 
 def _rate_limit(token: ApiToken) -> None:
-    limit = getattr(settings, "API_RATE_LIMIT_PER_MINUTE", 120)
-    now = timezone.now()
-    key = f"reports:api-rate:{token.pk}:{now:%Y%m%d%H%M}"
-    cache.add(key, 0, timeout=70)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=70)
-        count = 1
-    if count > limit:
-        raise RateLimited(60 - now.second)
+    count, retry_after = count_in_window(f"api:{token.pk}", 60)
+    if count > settings.API_RATE_LIMIT_PER_MINUTE:
+        raise RateLimited(retry_after)
 
 
 class TokenAuth(HttpBearer):

@@ -16,7 +16,7 @@ class FrozenClock:
 def rate_clock(monkeypatch):
     """Rate limits count in the cache; each test starts from zero, on a clock that stands still
     unless the test moves it."""
-    from jusoor.events import ratelimit
+    from jusoor.core import ratelimit
 
     clock = FrozenClock()
     monkeypatch.setattr(ratelimit, "time", clock)
