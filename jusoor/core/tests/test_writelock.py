@@ -35,9 +35,17 @@ def test_a_second_writer_waits_until_the_first_is_done(monkeypatch, tmp_path):
 
 def test_nested_use_in_one_thread_does_not_wait_for_itself(monkeypatch, tmp_path):
     monkeypatch.setattr(writelock, "_lock_path", lambda using: str(tmp_path / "db.write-lock"))
-    with writelock.serial_writes(), writelock.serial_writes():
-        entered = True
-    assert entered
+    entered = threading.Event()
+
+    def nested() -> None:
+        with writelock.serial_writes(), writelock.serial_writes():
+            entered.set()
+
+    thread = threading.Thread(target=nested, daemon=True)
+    thread.start()
+    thread.join(5)
+    # A second flock on a fresh descriptor would wait for ever on the first one.
+    assert entered.is_set()
 
 
 def test_postgresql_and_in_memory_databases_take_no_file_lock(db):
