@@ -168,6 +168,16 @@ def _compute(
     return {"result": result, "methods": methods}
 
 
+def _analysis_form(request: HttpRequest, context: dict[str, Any]) -> AnalysisForm:
+    """The choices from the query string, or the defaults of this form's catalogue."""
+    cat = context["catalogue"]
+    return AnalysisForm(
+        _data(request, default_data(cat, context["can_weight"])),
+        catalogue=cat,
+        can_weight=context["can_weight"],
+    )
+
+
 @login_required
 def analysis(request: HttpRequest, pk: int) -> HttpResponse:
     survey = get_form_for_user(request, pk)
@@ -175,12 +185,7 @@ def analysis(request: HttpRequest, pk: int) -> HttpResponse:
         context = _context(request, survey)
     except AnalysisError as exc:
         return _error_page(request, survey, exc)
-    cat = context["catalogue"]
-    form = AnalysisForm(
-        _data(request, default_data(cat, context["can_weight"])),
-        catalogue=cat,
-        can_weight=context["can_weight"],
-    )
+    form = _analysis_form(request, context)
     outcome: dict[str, Any] = {}
     if form.is_valid():
         try:
@@ -251,12 +256,7 @@ def analysis_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         context = _context(request, survey)
     except AnalysisError as exc:
         return _error_page(request, survey, exc)
-    cat = context["catalogue"]
-    form = AnalysisForm(
-        _data(request, default_data(cat, context["can_weight"])),
-        catalogue=cat,
-        can_weight=context["can_weight"],
-    )
+    form = _analysis_form(request, context)
     if not form.is_valid():
         return render(
             request,
