@@ -4,8 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
+# The columns an event is made of. Only its seal (previous_hash, hash, sealed_seq) may be
+# written later, and only once: while ``hash`` is still empty.
+CONTENT_COLUMNS = [
+    "id",
+    "created_at",
+    "actor_id",
+    "actor_label",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "organisation_id",
+    "ip_address",
+    "user_agent",
+    "data",
+]
+SEAL_COLUMNS = ["previous_hash", "hash", "sealed_seq"]
+
+_SQLITE_CHANGED = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in CONTENT_COLUMNS)
 SQLITE_INSTALL = [
-    """CREATE TRIGGER IF NOT EXISTS core_auditevent_no_update BEFORE UPDATE ON core_auditevent
+    "DROP TRIGGER IF EXISTS core_auditevent_no_update;",
+    f"""CREATE TRIGGER core_auditevent_no_update BEFORE UPDATE ON core_auditevent
+       WHEN OLD.hash <> '' OR {_SQLITE_CHANGED}
        BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;""",
     """CREATE TRIGGER IF NOT EXISTS core_auditevent_no_delete BEFORE DELETE ON core_auditevent
        BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;""",
@@ -14,10 +35,16 @@ SQLITE_DROP = [
     "DROP TRIGGER IF EXISTS core_auditevent_no_update;",
     "DROP TRIGGER IF EXISTS core_auditevent_no_delete;",
 ]
+_POSTGRES_SEAL_ONLY = " - ".join(["to_jsonb({row})", *(f"'{c}'" for c in SEAL_COLUMNS)])
 # TRUNCATE fires no row trigger, so test flushes still work on PostgreSQL.
 POSTGRES_INSTALL = [
-    """CREATE OR REPLACE FUNCTION core_auditevent_append_only() RETURNS trigger AS $$
-       BEGIN RAISE EXCEPTION 'audit events are append-only'; END; $$ LANGUAGE plpgsql;""",
+    f"""CREATE OR REPLACE FUNCTION core_auditevent_append_only() RETURNS trigger AS $$
+       BEGIN
+         IF TG_OP = 'UPDATE' AND OLD.hash = ''
+            AND {_POSTGRES_SEAL_ONLY.format(row="NEW")} = {_POSTGRES_SEAL_ONLY.format(row="OLD")}
+         THEN RETURN NEW; END IF;
+         RAISE EXCEPTION 'audit events are append-only';
+       END; $$ LANGUAGE plpgsql;""",
     "DROP TRIGGER IF EXISTS core_auditevent_append_only ON core_auditevent;",
     """CREATE TRIGGER core_auditevent_append_only BEFORE UPDATE OR DELETE ON core_auditevent
        FOR EACH ROW EXECUTE FUNCTION core_auditevent_append_only();""",

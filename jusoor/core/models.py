@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import connection, models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -39,14 +40,22 @@ class AuditEvent(models.Model):
     user_agent = models.CharField(_("browser"), max_length=300, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
     # Each event seals the one before it: changing or removing any past event breaks the chain
-    # from there on, which `verify_audit_chain` reports.
+    # from there on, which `verify_chain` reports. The chain runs in `sealed_seq` order. Events are
+    # sealed just after their own transaction commits (see `seal_pending`), so that concurrent
+    # writers do not queue on one lock until their commits reach the disk.
     previous_hash = models.CharField(max_length=64, blank=True, editable=False)
     hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    sealed_seq = models.BigIntegerField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
+        indexes = [
+            models.Index(
+                fields=["id"], condition=Q(sealed_seq__isnull=True), name="core_audit_unsealed"
+            )
+        ]
 
     def __str__(self) -> str:
         return (
@@ -56,14 +65,23 @@ class AuditEvent(models.Model):
     def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         if self.pk is not None:
             raise PermissionError("Audit events cannot be changed.")
-        with transaction.atomic():
-            _lock_chain()
-            self.created_at = self.created_at or timezone.now()
-            self.previous_hash = (
-                AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or ""
+        self.created_at = self.created_at or timezone.now()
+        if connection.vendor == "sqlite":
+            # SQLite lets one writer in at a time anyway: sealing inside the same transaction
+            # costs one more statement and no waiting.
+            with transaction.atomic():
+                super().save(*args, **kwargs)
+                seal_pending()
+            self.previous_hash, self.hash, self.sealed_seq = (
+                AuditEvent.objects.filter(pk=self.pk)
+                .values_list("previous_hash", "hash", "sealed_seq")
+                .get()
             )
-            self.hash = self.compute_hash()
-            super().save(*args, **kwargs)
+            return
+        super().save(*args, **kwargs)
+        # Sealed by whoever commits next and holds the chain; failing to seal must not undo
+        # the work this event records (the next commit, the worker or a check seals it).
+        transaction.on_commit(seal_pending, robust=True)
 
     def compute_hash(self) -> str:
         return event_hash(self)
@@ -72,20 +90,71 @@ class AuditEvent(models.Model):
         raise PermissionError("Audit events cannot be deleted.")
 
 
-def _lock_chain() -> None:
-    """One writer at a time extends the chain (SQLite already serialises writers)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(72917043)")
+SEAL_BATCH = 2000
+SEAL_ROUNDS = 5
+
+
+def _try_lock_chain() -> bool:
+    """Whether this transaction may extend the chain. PostgreSQL: one sealer at a time, and a
+    busy sealer is not waited for (it seals what it finds, and looks again when it is done).
+    SQLite already lets only one writer in."""
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(72917043)")
+        return bool(cursor.fetchone()[0])
+
+
+def _unsealed() -> models.QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(sealed_seq__isnull=True)
+
+
+def seal_pending() -> int:
+    """Seal the committed events that have no seal yet, oldest first, after the last sealed
+    one. Returns how many were sealed.
+
+    If another process is sealing, this returns at once: that process looks for unsealed events
+    again after releasing the chain, so an event committed before this call is not left behind.
+    Under sustained load a sealer stops after ``SEAL_ROUNDS`` batches and the next one goes on.
+    """
+    sealed = 0
+    for _round in range(SEAL_ROUNDS):
+        with transaction.atomic():
+            if not _try_lock_chain():
+                return sealed
+            batch = list(_unsealed().order_by("id")[:SEAL_BATCH])
+            if batch:
+                position, previous = AuditEvent.objects.filter(sealed_seq__isnull=False).order_by(
+                    "-sealed_seq"
+                ).values_list("sealed_seq", "hash").first() or (0, "")
+                for event in batch:
+                    position += 1
+                    event.previous_hash = previous
+                    event.hash = event.compute_hash()
+                    event.sealed_seq = position
+                    previous = event.hash
+                AuditEvent.objects.bulk_update(batch, ["previous_hash", "hash", "sealed_seq"])
+                sealed += len(batch)
+        # Looked at after the chain is released: an event committed while it was held is seen.
+        if not _unsealed().exists():
+            break
+    return sealed
 
 
 def verify_chain() -> tuple[int, AuditEvent | None]:
-    """Return (events checked, first event whose seal does not hold, or None)."""
+    """Return (events checked, first event whose seal does not hold, or None). Events still
+    waiting for their seal are sealed first."""
+    seal_pending()
     previous = ""
     checked = 0
-    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
+    sealed = AuditEvent.objects.filter(sealed_seq__isnull=False).order_by("sealed_seq")
+    for event in sealed.iterator(chunk_size=2000):
         checked += 1
-        if event.previous_hash != previous or event.compute_hash() != event.hash:
+        if (
+            event.sealed_seq != checked
+            or event.previous_hash != previous
+            or event.compute_hash() != event.hash
+        ):
             return checked, event
         previous = event.hash
     return checked, None

@@ -8,7 +8,7 @@ from django.db import DatabaseError, transaction
 from django.urls import reverse
 from django.utils import translation
 
-from jusoor.core.models import AuditEvent, verify_chain
+from jusoor.core.models import AuditEvent, seal_pending, verify_chain
 
 
 @pytest.mark.django_db
@@ -87,7 +87,11 @@ def test_admin_cannot_demote_themselves(admin_client, world):
 def test_each_event_seals_the_one_before_it():
     first = AuditEvent.objects.create(action="one")
     second = AuditEvent.objects.create(action="two", data={"نص": "عربي"})
+    seal_pending()  # PostgreSQL seals after commit; a test's transaction never commits
+    first.refresh_from_db()
+    second.refresh_from_db()
     assert first.previous_hash == "" or len(first.previous_hash) == 64
+    assert second.sealed_seq == first.sealed_seq + 1
     assert second.previous_hash == first.hash and len(second.hash) == 64
     assert verify_chain() == (AuditEvent.objects.count(), None)
 
@@ -99,6 +103,7 @@ def test_a_changed_event_is_found_by_the_chain_check():
     from jusoor.core.dbguard import install_audit_guard, remove_audit_guard
 
     events = [AuditEvent.objects.create(action=f"e{n}") for n in range(5)]
+    seal_pending()  # as their commits would have
     remove_audit_guard(connection)  # as an attacker with database access would
     AuditEvent.objects.filter(pk=events[2].pk).update(object_repr="forged")
     install_audit_guard(connection)
@@ -115,6 +120,7 @@ def test_a_removed_event_breaks_the_chain_at_the_next_one():
     from jusoor.core.dbguard import install_audit_guard, remove_audit_guard
 
     events = [AuditEvent.objects.create(action=f"e{n}") for n in range(4)]
+    seal_pending()
     remove_audit_guard(connection)
     AuditEvent.objects.filter(pk=events[1].pk).delete()
     install_audit_guard(connection)

@@ -79,6 +79,9 @@ def test_export_is_csv_of_the_filtered_events_and_is_itself_audited(client, worl
 def test_a_broken_seal_is_shown(client, world):
     _some_events(world)
     from jusoor.core.dbguard import install_audit_guard, remove_audit_guard
+    from jusoor.core.models import seal_pending
+
+    seal_pending()
 
     remove_audit_guard(connection)
     try:

@@ -18,13 +18,15 @@ from django_tasks_db.management.commands.db_worker import Worker as DatabaseWork
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
+from jusoor.core.models import seal_pending
 from jusoor.jobs import runner
 
 logger = logging.getLogger("jusoor.jobs")
 
 
 class Worker(DatabaseWorker):
-    """django-tasks-db's worker loop, with a look for stalled jobs every ``recover_every``."""
+    """django-tasks-db's worker loop, with a look for stalled jobs every ``recover_every``; at
+    the same moments it seals audit events a busy moment left waiting for their seal."""
 
     def __init__(self, *, recover_every: float, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -37,6 +39,7 @@ class Worker(DatabaseWorker):
         self._last_recovery = time.monotonic()
         try:
             runner.recover_stalled()
+            seal_pending()
         except OperationalError as exc:
             if not is_locked_database_exception(exc):
                 raise
