@@ -41,13 +41,18 @@ def _pii_key():
 def _audit_guard(request):
     """Keep the append-only triggers in place: a transactional test lifts them so its flush can
     run (see ``flushable_audit_log``)."""
-    if {"db", "transactional_db"} & set(request.fixturenames):
-        from django.db import connection
+    names = set(request.fixturenames)
+    if {"db", "transactional_db"} & names:
+        request.getfixturevalue("db" if "db" in names else "transactional_db")
+    else:
+        marker = request.node.get_closest_marker("django_db")
+        if marker is None or marker.kwargs.get("transaction"):
+            return  # no database, or a transactional test that manages the guard itself
+    from django.db import connection
 
-        from jusoor.core.dbguard import install_audit_guard
+    from jusoor.core.dbguard import install_audit_guard
 
-        request.getfixturevalue("db" if "db" in request.fixturenames else "transactional_db")
-        install_audit_guard(connection)
+    install_audit_guard(connection)
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -67,16 +67,13 @@ class AuditEvent(models.Model):
             raise PermissionError("Audit events cannot be changed.")
         self.created_at = self.created_at or timezone.now()
         if connection.vendor == "sqlite":
-            # SQLite lets one writer in at a time anyway: sealing inside the same transaction
-            # costs one more statement and no waiting.
+            # SQLite lets one writer in at a time (transactions begin IMMEDIATE): the event is
+            # sealed as it is written, after the last sealed one, and nobody waits longer.
             with transaction.atomic():
+                self.sealed_seq, self.previous_hash = _chain_head()
+                self.sealed_seq += 1
+                self.hash = self.compute_hash()
                 super().save(*args, **kwargs)
-                seal_pending()
-            self.previous_hash, self.hash, self.sealed_seq = (
-                AuditEvent.objects.filter(pk=self.pk)
-                .values_list("previous_hash", "hash", "sealed_seq")
-                .get()
-            )
             return
         super().save(*args, **kwargs)
         # Sealed by whoever commits next and holds the chain; failing to seal must not undo
@@ -103,6 +100,12 @@ def _try_lock_chain() -> bool:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_xact_lock(72917043)")
         return bool(cursor.fetchone()[0])
+
+
+def _chain_head() -> tuple[int, str]:
+    """The position and seal of the last sealed event; (0, "") before the first."""
+    head = AuditEvent.objects.filter(sealed_seq__isnull=False).order_by("-sealed_seq")
+    return head.values_list("sealed_seq", "hash").first() or (0, "")
 
 
 def _unsealed() -> models.QuerySet[AuditEvent]:
