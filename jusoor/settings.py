@@ -217,6 +217,12 @@ JUSOOR_PUBLIC_FORM_PER_EVENT = int(env("JUSOOR_PUBLIC_FORM_PER_EVENT", "20"))
 JUSOOR_PUBLIC_FORM_PER_ADDRESS = int(env("JUSOOR_PUBLIC_FORM_PER_ADDRESS", "60"))
 JUSOOR_PUBLIC_FORM_WINDOW = int(env("JUSOOR_PUBLIC_FORM_WINDOW", "600"))
 
+# Surveys filled by respondents through a public link: posts (saves and submissions) per client
+# address on one form, and across every form, within JUSOOR_PUBLIC_FORM_WINDOW; then 429
+# (docs/self-completion.md). A classroom behind one address must get through.
+JUSOOR_SELF_COMPLETION_PER_FORM = int(env("JUSOOR_SELF_COMPLETION_PER_FORM", "120"))
+JUSOOR_SELF_COMPLETION_PER_ADDRESS = int(env("JUSOOR_SELF_COMPLETION_PER_ADDRESS", "300"))
+
 # OpenRosa submissions larger than this many bytes answer 413.
 JUSOOR_SUBMISSION_MAX_BYTES = int(env("JUSOOR_SUBMISSION_MAX_BYTES", str(10 * 1024 * 1024)))
 

@@ -94,12 +94,13 @@ def erase(subject: Subject) -> dict[str, int]:
             drafts += 1
     files = 0
     for batch in KoboImport.objects.filter(form__project__owner_id=org).exclude(content=""):
-        try:
+        try:  # rows are read as they are iterated: damage further in shows up there
             sheets = kobo_import.read_file(base64.b64decode(batch.content), batch.filename)
+            cells = (str(c) for sheet in sheets for row in sheet.rows for c in row if c is not None)
+            found = any(subject.is_identified_by(c) for c in cells)
         except kobo_import.ImportFileError:
             continue
-        cells = (str(c) for sheet in sheets for row in sheet.rows for c in row if c is not None)
-        if any(subject.is_identified_by(c) for c in cells):
+        if found:
             preview, _count = subject.redact_value(batch.preview)
             KoboImport.objects.filter(pk=batch.pk).update(content="", preview=preview)
             files += 1
@@ -149,7 +150,10 @@ def _personal_answers(organisation: Any, cutoff: dt.datetime, dry_run: bool) -> 
 
 
 def register() -> None:
+    from jusoor.surveys import self_completion
+
     _register("surveys", erase)
+    self_completion.register()
     register_dataset(
         Dataset(
             "surveys.import_files",

@@ -114,7 +114,7 @@ class ExportForm(BaseForm):
 
 class ImportForm(BaseForm):
     file = forms.FileField(
-        label=_("KoboToolbox export (.xlsx or .csv)"),
+        label=_("KoboToolbox export (.xlsx or .csv) or ODK Central export (.zip)"),
         help_text=_(
             "Labels or XML values, with or without group names; CSV in UTF-8 or Windows-1256."
         ),
@@ -124,8 +124,8 @@ class ImportForm(BaseForm):
         upload = self.cleaned_data["file"]
         if upload.size > 100 * 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than 100 MB."))
-        if not upload.name.lower().endswith((".xlsx", ".csv")):
-            raise forms.ValidationError(_("The file must be .xlsx or .csv."))
+        if not upload.name.lower().endswith((".xlsx", ".csv", ".zip")):
+            raise forms.ValidationError(_("The file must be .xlsx, .csv or an ODK Central .zip."))
         return upload
 
 

@@ -96,6 +96,7 @@ class Channel(models.TextChoices):
     WEB = "web", _("Web form")
     IMPORT = "import", _("Import")
     DEMO = "demo", _("Synthetic demo data")
+    SELF = "self", _("Self-completed (public link)")
 
 
 class Submission(models.Model):
@@ -215,12 +216,14 @@ class AppToken(models.Model):
 
 
 class ImportStatus(models.TextChoices):
+    CHECKING = "checking", _("Being checked")
     PREVIEW = "preview", _("Preview")
     DONE = "done", _("Imported")
 
 
 class KoboImport(models.Model):
-    """An uploaded KoboToolbox export: previewed first, then written all at once."""
+    """An uploaded KoboToolbox export: checked by a background job (``checking``), previewed,
+    then written all at once (``done``)."""
 
     form = models.ForeignKey(Form, on_delete=models.CASCADE, related_name="imports")
     filename = models.CharField(max_length=255)
@@ -258,6 +261,44 @@ class WebDraft(models.Model):
 
     def __str__(self) -> str:
         return f"{self.form} · {self.user}"
+
+    def values(self) -> dict[str, Any]:
+        return json.loads(self.answers) if self.answers else {}
+
+
+class SelfCompletionLink(models.Model):
+    """The public link through which respondents fill a form themselves, without an account.
+
+    The link's token is looked up by its keyed hash; the token itself is kept sealed, like
+    personal data, so that the form's managers can copy the link again later. A closed link
+    stays known, and answers "closed" rather than "not found".
+    """
+
+    form = models.OneToOneField(Form, on_delete=models.CASCADE, related_name="self_completion")
+    token_hash = models.CharField(max_length=64, unique=True)
+    token = EncryptedTextField()
+    is_open = models.BooleanField(_("open for self-completion"), default=True)
+    opened_at = models.DateTimeField(_("opened"))
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("self-completion link")
+
+    def __str__(self) -> str:
+        return f"{self.form} · self-completion"
+
+
+class SelfCompletionDraft(models.Model):
+    """A respondent's half-filled form, found by the keyed hash of a random key held in a
+    cookie on the respondent's phone: no account, and nothing in the database leads to them."""
+
+    form = models.ForeignKey(Form, on_delete=models.CASCADE, related_name="self_drafts")
+    key_hash = models.CharField(max_length=64, unique=True)
+    answers = EncryptedTextField(default="")  # JSON; may hold personal data
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.form} · draft {self.pk}"
 
     def values(self) -> dict[str, Any]:
         return json.loads(self.answers) if self.answers else {}

@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 
 from jusoor.accounts.models import User
 from jusoor.core import audit, crypto, writelock
+from jusoor.jobs.models import Job
+from jusoor.jobs.services import enqueue
 from jusoor.programmes.models import Project
 from jusoor.surveys import kobo_import, openrosa, xlsform
 from jusoor.surveys.models import (
@@ -220,7 +222,7 @@ def receive_submission(
             if replaced is not None:
                 Submission.objects.filter(pk=replaced.pk).update(is_current=False)
             _save_attachments(submission, attachments or [], have=set())
-            # Last, because on PostgreSQL it takes the audit chain's lock until the commit.
+            # Sealed into the audit chain after the commit (core.models.seal_pending).
             audit.record(
                 enumerator,
                 "survey.submission.edit" if replaced else "survey.submission.receive",
@@ -248,7 +250,9 @@ def receive_submission(
 def _resubmitted(
     existing: Submission, parsed: openrosa.ParsedSubmission, attachments: list[UploadedFile]
 ) -> Receipt:
-    if existing.xml_sha256 != parsed.sha256:
+    # An imported row was rebuilt from an export of this same submission, so its bytes differ
+    # from the phone's: the phone re-sending it is a re-submission, not a conflicting edit.
+    if existing.xml_sha256 != parsed.sha256 and existing.channel != Channel.IMPORT:
         raise SubmissionRefused(
             _(
                 "A different submission with instanceID %(id)s is already here. An edit must "
@@ -393,60 +397,143 @@ def record_personal_view(actor: User, submission: Submission, request: HttpReque
     )
 
 
-def _analyse_import(batch: KoboImport) -> kobo_import.Analysis:
-    version = batch.form.current_version
+def _current_version(form: Form) -> FormVersion:
+    version = form.current_version
     if version is None:
         raise ValidationError(_("Upload the form's XLSForm before importing data into it."))
-    content = base64.b64decode(batch.content)
+    return version
+
+
+def _open_import(content: bytes, filename: str) -> list[kobo_import.Sheet]:
+    """Open the file and read its headers: a file that cannot be read at all is refused here,
+    in the person's language. The rows are read later, one pass at a time."""
     try:
-        sheets = kobo_import.read_file(content, batch.filename)
+        return kobo_import.read_file(content, filename)
     except kobo_import.ImportFileError as exc:
         raise ValidationError(str(exc)) from exc
-    return kobo_import.analyse(version, sheets)
 
 
-def start_import(
-    actor: User, form: Form, content: bytes, filename: str, request: HttpRequest | None = None
-) -> KoboImport:
-    """Keep the file and its preview; nothing is written to the submissions yet."""
-    batch = KoboImport(
+def _stored_ids(form: Form) -> Callable[[list[str]], set[str]]:
+    def stored(ids: list[str]) -> set[str]:
+        found = Submission.objects.filter(form=form, instance_id__in=ids)
+        return set(found.values_list("instance_id", flat=True))
+
+    return stored
+
+
+def _fill_preview(
+    batch: KoboImport, progress: Callable[[int, int], None] | None = None
+) -> kobo_import.Analysis:
+    """Check every row of the batch's file (streamed) and keep what the preview page shows."""
+    version = _current_version(batch.form)
+    sheets = _open_import(base64.b64decode(batch.content), batch.filename)
+    analysis = kobo_import.analyse(
+        version, sheets, known=_stored_ids(batch.form), progress=progress
+    )
+    batch.preview = {
+        "rows": analysis.rows,
+        "new": analysis.new,
+        "existing": analysis.existing,
+        "sheets": analysis.sheets,
+        "columns": analysis.columns,
+        "problems": analysis.problems,
+        "problem_count": analysis.problem_count,
+    }
+    batch.status = ImportStatus.PREVIEW
+    return analysis
+
+
+def _new_batch(actor: User | None, form: Form, content: bytes, filename: str) -> KoboImport:
+    return KoboImport(
         form=form,
         filename=filename[:255],
         content=base64.b64encode(content).decode(),
         content_sha256=hashlib.sha256(content).hexdigest(),
         created_by=actor,
     )
-    analysis = _analyse_import(batch)
-    ids = [r.instance_id for r in analysis.records]
-    existing = set(
-        Submission.objects.filter(form=form, instance_id__in=ids).values_list(
-            "instance_id", flat=True
-        )
+
+
+def _record_preview(
+    actor: User | None,
+    batch: KoboImport,
+    analysis: kobo_import.Analysis,
+    request: HttpRequest | None = None,
+) -> None:
+    audit.record(
+        actor,
+        "survey.import.preview",
+        batch.form,
+        request=request,
+        file=batch.filename,
+        rows=analysis.rows,
+        problems=analysis.problem_count,
     )
-    batch.preview = {
-        "rows": len(analysis.records),
-        "new": len([i for i in ids if i not in existing]),
-        "existing": len(existing),
-        "sheets": analysis.sheets,
-        "columns": analysis.columns,
-        "problems": analysis.problems,
-        "problem_count": analysis.problem_count,
-    }
+
+
+def receive_import(
+    actor: User, form: Form, content: bytes, filename: str, request: HttpRequest | None = None
+) -> tuple[KoboImport, Job]:
+    """Keep an uploaded file and queue the job that checks it (``surveys.import_check``): the
+    upload only makes sure the file opens and has headers; every row is read by the worker.
+    Nothing is kept of a file that cannot be opened."""
+    from jusoor.surveys.tasks import CHECK_IMPORT  # tasks imports this module
+
+    _current_version(form)
+    _open_import(content, filename)
+    batch = _new_batch(actor, form, content, filename)
+    batch.status = ImportStatus.CHECKING
     with transaction.atomic():
         batch.save()
-        audit.record(
-            actor,
-            "survey.import.preview",
-            form,
-            request=request,
-            file=batch.filename,
-            rows=len(ids),
-            problems=analysis.problem_count,
+        job = enqueue(
+            CHECK_IMPORT,
+            {"batch": batch.pk},
+            user=actor,
+            organisation=form.project.owner_id,
+            project=form.project,
         )
+        audit.record(actor, "survey.import.upload", form, request=request, file=batch.filename)
+    return batch, job
+
+
+def check_import(batch: KoboImport, progress: Callable[[int, int], None] | None = None) -> None:
+    """The background half of ``receive_import``: read and check every row and store the
+    preview. A file found unreadable further in has that as a problem of its sheet."""
+    if batch.status != ImportStatus.CHECKING:
+        return  # checked already (a job run twice), or imported since
+    analysis = _fill_preview(batch, progress)
+    with transaction.atomic():
+        updated = KoboImport.objects.filter(pk=batch.pk, status=ImportStatus.CHECKING).update(
+            preview=batch.preview, status=batch.status
+        )
+        if updated:
+            _record_preview(batch.created_by, batch, analysis)
+
+
+def start_import(
+    actor: User | None,
+    form: Form,
+    content: bytes,
+    filename: str,
+    request: HttpRequest | None = None,
+) -> KoboImport:
+    """Keep the file and its preview, checked here and now (for scripts and tests; the upload
+    page uses ``receive_import``, which checks in the worker). Nothing is written to the
+    submissions yet."""
+    batch = _new_batch(actor, form, content, filename)
+    analysis = _fill_preview(batch)
+    with transaction.atomic():
+        batch.save()
+        _record_preview(actor, batch, analysis, request)
     return batch
 
 
 IMPORT_WRITE_CHUNK = 500
+
+
+def _problems(count: int) -> ValidationError:
+    return ValidationError(
+        _("The file has %(count)s problems; correct them and upload it again.") % {"count": count}
+    )
 
 
 def commit_import(
@@ -455,66 +542,76 @@ def commit_import(
     request: HttpRequest | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
-    """Write every new row of a previewed file, or nothing: one transaction, in chunks of
-    ``IMPORT_WRITE_CHUNK`` rows (``progress(done, total)`` after each). A file with problems is
-    refused whole; rows whose instanceID is already stored are skipped. Returns the rows added."""
+    """Write every new row of a previewed file, or nothing. The file is read again in one
+    streamed pass that checks each row as it converts it and writes ``IMPORT_WRITE_CHUNK`` rows
+    at a time (``progress(done, total)`` after each), all inside one transaction: a problem
+    found on the way (the form changed since the preview) rolls the whole import back. Rows
+    whose instanceID is already stored are skipped. Returns the rows added."""
     if batch.status == ImportStatus.DONE:
         raise ValidationError(_("This file has already been imported."))
+    if batch.status == ImportStatus.CHECKING:
+        raise ValidationError(_("The file is still being checked; wait for its preview."))
     if batch.preview.get("problem_count"):
-        raise ValidationError(
-            _("The file has %(count)s problems; correct them and upload it again.")
-            % {"count": batch.preview["problem_count"]}
-        )
-    analysis = _analyse_import(batch)
-    if analysis.problem_count:
-        raise ValidationError(
-            _("The file has %(count)s problems; correct them and upload it again.")
-            % {"count": analysis.problem_count}
-        )
+        raise _problems(batch.preview["problem_count"])
     form = batch.form
-    version = form.current_version
-    assert version is not None  # checked by _analyse_import
+    version = _current_version(form)
+    sheets = _open_import(base64.b64decode(batch.content), batch.filename)
     personal = personal_paths(version)
     now = timezone.now()
-    total = len(analysis.records)
-    added = skipped = 0
-    with transaction.atomic(), kobo_import.without_gc_pauses():
-        for start in range(0, total, IMPORT_WRITE_CHUNK):
-            chunk = analysis.records[start : start + IMPORT_WRITE_CHUNK]
-            existing = set(
-                Submission.objects.filter(
-                    form=form, instance_id__in=[r.instance_id for r in chunk]
-                ).values_list("instance_id", flat=True)
-            )
-            new = []
-            for record in chunk:
-                if record.instance_id in existing:
-                    skipped += 1
-                    continue
-                answers = {**record.answers, "meta/instanceID": record.instance_id}
-                raw = openrosa.build_xml(version.definition, form.form_id, version.version, answers)
-                plain, private = openrosa.split_personal(record.answers, personal)
-                new.append(
-                    Submission(
-                        form=form,
-                        version=version,
-                        instance_id=record.instance_id,
-                        xml=raw.decode("utf-8"),
-                        xml_sha256=hashlib.sha256(raw).hexdigest(),
-                        answers=plain,
-                        pii=json.dumps(private, ensure_ascii=False) if private else "",
-                        channel=Channel.IMPORT,
-                        received_at=record.submitted_at or now,
-                        status=record.status,
-                        import_batch=batch,
-                    )
+    total = batch.preview.get("rows", 0)
+    checked = kobo_import.Analysis()
+    chunk: list[kobo_import.Record] = []
+    counts = {"done": 0, "added": 0, "skipped": 0}
+
+    def write_chunk() -> None:
+        existing = set(
+            Submission.objects.filter(
+                form=form, instance_id__in=[r.instance_id for r in chunk]
+            ).values_list("instance_id", flat=True)
+        )
+        new = []
+        for record in chunk:
+            if record.instance_id in existing:
+                counts["skipped"] += 1
+                continue
+            answers = {**record.answers, "meta/instanceID": record.instance_id}
+            raw = openrosa.build_xml(version.definition, form.form_id, version.version, answers)
+            plain, private = openrosa.split_personal(record.answers, personal)
+            new.append(
+                Submission(
+                    form=form,
+                    version=version,
+                    instance_id=record.instance_id,
+                    xml=raw.decode("utf-8"),
+                    xml_sha256=hashlib.sha256(raw).hexdigest(),
+                    answers=plain,
+                    pii=json.dumps(private, ensure_ascii=False) if private else "",
+                    channel=Channel.IMPORT,
+                    received_at=record.submitted_at or now,
+                    status=record.status,
+                    import_batch=batch,
                 )
-            Submission.objects.bulk_create(new)
-            added += len(new)
-            if progress is not None:
-                progress(start + len(chunk), total)
+            )
+        Submission.objects.bulk_create(new)
+        counts["added"] += len(new)
+        counts["done"] += len(chunk)
+        chunk.clear()
+        if progress is not None:
+            progress(counts["done"], max(total, counts["done"]))
+
+    with transaction.atomic(), kobo_import.without_gc_pauses():
+        for record in kobo_import.iter_records(version, sheets, checked):
+            if checked.problem_count:
+                continue  # nothing more is written; reading on counts the problems
+            chunk.append(record)
+            if len(chunk) >= IMPORT_WRITE_CHUNK:
+                write_chunk()
+        if checked.problem_count:
+            raise _problems(checked.problem_count)  # and the chunks written are rolled back
+        if chunk:
+            write_chunk()
         batch.status = ImportStatus.DONE
-        batch.imported_count = added
+        batch.imported_count = counts["added"]
         batch.save(update_fields=["status", "imported_count"])
         audit.record(
             actor,
@@ -522,10 +619,10 @@ def commit_import(
             form,
             request=request,
             file=batch.filename,
-            added=added,
-            skipped=skipped,
+            added=counts["added"],
+            skipped=counts["skipped"],
         )
-    return added
+    return counts["added"]
 
 
 def save_draft(

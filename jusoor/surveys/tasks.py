@@ -1,4 +1,5 @@
-"""Survey work done by the background worker: exports and the write step of imports."""
+"""Survey work done by the background worker: exports, and both steps of imports (checking the
+file for its preview, then writing it)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from jusoor.surveys.models import Form, KoboImport
 
 EXPORT = "surveys.export"
 IMPORT = "surveys.import"
+CHECK_IMPORT = "surveys.import_check"
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -66,6 +68,24 @@ def export_submissions(job: Job, progress: Callable[[int, int, str], None]) -> N
     job.result_data = {"rows": rows, "form": form.pk}
 
 
+@handler(CHECK_IMPORT, capability=Can.MANAGE_FORMS)
+def check_import(job: Job, progress: Callable[[int, int, str], None]) -> None:
+    """Params: batch (pk of an uploaded KoboImport). Reads and checks every row; fills the
+    preview. Writes no submission."""
+    batch = KoboImport.objects.select_related("form__project").filter(pk=job.params["batch"])
+    batch = batch.first()
+    if batch is None:
+        raise JobError(_("The imported file no longer exists."))
+    message = gettext_noop("Checking the file")
+    progress(0, 0, message)
+    services.check_import(batch, progress=lambda done, total: progress(done, total, message))
+    job.result_data = {
+        "form": batch.form_id,
+        "rows": batch.preview.get("rows", 0),
+        "problems": batch.preview.get("problem_count", 0),
+    }
+
+
 @handler(IMPORT, capability=Can.MANAGE_FORMS)
 def import_submissions(job: Job, progress: Callable[[int, int, str], None]) -> None:
     """Params: batch (pk of a previewed KoboImport). All rows in one transaction, or none."""
@@ -73,7 +93,7 @@ def import_submissions(job: Job, progress: Callable[[int, int, str], None]) -> N
     batch = batch.first()
     if batch is None:
         raise JobError(_("The imported file no longer exists."))
-    progress(0, batch.preview.get("rows", 0), gettext_noop("Checking the file"))
+    progress(0, batch.preview.get("rows", 0), gettext_noop("Saving submissions"))
     added = services.commit_import(
         job.owner,
         batch,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jusoor.surveys import urls_analysis, views, views_openrosa
+from jusoor.surveys import urls_analysis, views, views_openrosa, views_self_completion
 
 app_name = "surveys"
 
@@ -12,6 +12,11 @@ urlpatterns = [
     path("workspace/survey-tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("workspace/forms/<int:pk>/", views.form_detail, name="form"),
     path("workspace/forms/<int:pk>/fill/", views.entry, name="entry"),
+    path(
+        "workspace/forms/<int:pk>/self-completion/",
+        views_self_completion.control,
+        name="self_completion",
+    ),
     path("workspace/forms/<int:pk>/submissions/", views.submission_list, name="submissions"),
     path("workspace/forms/<int:pk>/export/", views.export, name="export"),
     path("workspace/forms/<int:pk>/import/", views.import_upload, name="import_upload"),
@@ -23,6 +28,9 @@ urlpatterns = [
         views.submission_status,
         name="submission_status",
     ),
+    # Self-completion: respondents fill a form through its public link, no account needed.
+    path("f/<slug:token>/", views_self_completion.fill, name="self_fill"),
+    path("f/<slug:token>/thanks/", views_self_completion.thanks, name="self_thanks"),
     # OpenRosa (ODK Collect, KoboCollect): no language prefix, own authentication.
     path(
         "openrosa/projects/<int:pk>/formList",

@@ -92,6 +92,8 @@ def form_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def form_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from jusoor.surveys import views_self_completion  # it builds on this module's helpers
+
     survey = get_form_for_user(request, pk)
     version = survey.current_version
     language = language_for(version.languages, get_language() or "ar") if version else ""
@@ -111,6 +113,11 @@ def form_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "questions": questions,
             "can": request.project_capabilities,
             "count": survey.submissions.filter(is_current=True).count(),
+            "self_completion": (
+                views_self_completion.panel(request, survey)
+                if Can.MANAGE_FORMS in request.project_capabilities
+                else None
+            ),
         },
     )
 
@@ -290,7 +297,9 @@ def import_upload(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            batch = services.start_import(request.user, survey, upload.read(), upload.name, request)
+            batch, _job = services.receive_import(
+                request.user, survey, upload.read(), upload.name, request
+            )
         except ValidationError as exc:
             form.add_error("file", exc)
         else:
@@ -309,8 +318,10 @@ def import_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """While the file is being checked, the check's progress; then the preview; then the write's
+    progress and its outcome."""
     batch = get_import_for_user(request, pk, Can.MANAGE_FORMS)
-    job = Job.objects.filter(kind=tasks.IMPORT, params__batch=batch.pk).order_by("-pk").first()
+    jobs = Job.objects.filter(params__batch=batch.pk).order_by("-pk")
     return render(
         request,
         "surveys/import_preview.html",
@@ -319,7 +330,8 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
             "survey": batch.form,
             "project": batch.form.project,
             "preview": batch.preview,
-            "job": job,
+            "check_job": jobs.filter(kind=tasks.CHECK_IMPORT).first(),
+            "job": jobs.filter(kind=tasks.IMPORT).first(),
         },
     )
 
@@ -331,6 +343,8 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_import_for_user(request, pk, Can.MANAGE_FORMS)
     if batch.status == ImportStatus.DONE:
         messages.error(request, _("This file has already been imported."))
+    elif batch.status == ImportStatus.CHECKING:
+        messages.error(request, _("The file is still being checked; wait for its preview."))
     elif batch.preview.get("problem_count"):
         messages.error(
             request,

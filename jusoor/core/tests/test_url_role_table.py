@@ -26,6 +26,7 @@ from jusoor.people.tests import builders as people
 from jusoor.programmes.tests import builders as programmes
 from jusoor.reports.tests import builders as reports
 from jusoor.research.tests import builders as research
+from jusoor.surveys import self_completion
 from jusoor.surveys.tests import factories as surveys
 from jusoor.surveys.tests.test_analysis_glue import analysis_form
 
@@ -136,6 +137,20 @@ TABLE: dict[str, Case] = {
     ),
     "surveys:form": Case(lambda w: {"pk": surveys.table_form(w).pk}, Can.VIEW),
     "surveys:entry": Case(lambda w: {"pk": surveys.table_form(w).pk}, Can.COLLECT_DATA),
+    "surveys:self_completion": Case(
+        lambda w: {"pk": surveys.table_form(w).pk},
+        Can.MANAGE_FORMS,
+        method="post",
+        data=lambda w: {"action": "open"},
+        success=302,
+    ),
+    # Self-completion: the public link is the key, whoever is signed in.
+    "surveys:self_fill": Case(
+        lambda w: {"token": self_completion.open_link(None, surveys.table_form(w)).token}, PUBLIC
+    ),
+    "surveys:self_thanks": Case(
+        lambda w: {"token": self_completion.open_link(None, surveys.table_form(w)).token}, PUBLIC
+    ),
     "surveys:submissions": Case(lambda w: {"pk": surveys.table_form(w).pk}, Can.MANAGE_FORMS),
     "surveys:export": Case(lambda w: {"pk": surveys.table_form(w).pk}, Can.MANAGE_FORMS),
     "surveys:import_upload": Case(lambda w: {"pk": surveys.table_form(w).pk}, Can.MANAGE_FORMS),

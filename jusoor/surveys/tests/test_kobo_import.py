@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import base64
+import csv
+import inspect
 import io
+import pickle
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
 from jusoor.core.models import AuditEvent
 from jusoor.jobs.testing import run_queued_jobs
-from jusoor.surveys import services
+from jusoor.surveys import kobo_import, services
 from jusoor.surveys.models import Form, KoboImport, Submission
 from jusoor.surveys.tests.factories import make_form, submission_xml
 
@@ -118,9 +123,13 @@ def officer(client, world):
     return client
 
 
-def upload(client, survey, content: bytes, name: str = "export.xlsx"):
+def upload(client, survey, content: bytes, name: str = "export.xlsx", check: bool = True):
+    """Upload as the page does; with ``check``, the worker then checks the file."""
     url = reverse("surveys:import_upload", kwargs={"pk": survey.pk})
-    return client.post(url, {"file": SimpleUploadedFile(name, content)})
+    response = client.post(url, {"file": SimpleUploadedFile(name, content)})
+    if check:
+        run_queued_jobs()
+    return response
 
 
 def test_an_xlsx_export_with_a_repeat_sheet_is_previewed_then_written(officer, survey):
@@ -228,6 +237,15 @@ def test_r_mangled_headers_are_understood(officer, survey):
     assert Submission.objects.get().instance_id == "uuid:u9"
 
 
+def test_nul_characters_are_dropped_so_that_postgresql_can_keep_the_preview(officer, survey):
+    text = "_uuid,s\x00ex,age\nu1,fe\x00male,30\n"
+    upload(officer, survey, text.encode(), "export.csv")
+    batch = KoboImport.objects.get()
+    assert batch.preview["problem_count"] == 0, batch.preview["problems"]
+    services.commit_import(None, batch)
+    assert Submission.objects.get().answers == {"sex": "female", "age": "30"}
+
+
 BAD_FILES = {
     "unknown-choice": (
         ["sex", "_uuid"],
@@ -287,7 +305,7 @@ def test_a_repeat_row_pointing_at_no_parent_is_a_problem(officer, survey):
     [
         (b"PK\x03\x04broken", "export.xlsx", "could not be read as an Excel workbook"),
         (b"", "export.csv", "empty"),
-        (b"a,b", "export.json", "must be .xlsx or .csv"),
+        (b"a,b", "export.json", "must be .xlsx, .csv or an ODK Central .zip"),
     ],
     ids=["broken-xlsx", "empty-csv", "wrong-type"],
 )
@@ -296,3 +314,130 @@ def test_unreadable_files_are_refused_with_a_message(officer, survey, content, n
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not KoboImport.objects.exists() and not Submission.objects.exists()
+
+
+# --- the check runs in the background -----------------------------------------------------------
+
+
+def test_the_preview_is_made_by_a_background_job_before_anything_can_be_written(officer, survey):
+    response = upload(officer, survey, kobo_xlsx(ROWS, REPEATS), check=False)
+    batch = KoboImport.objects.get()
+    assert batch.status == "checking" and batch.preview == {}
+    page = officer.get(response["Location"]).content.decode()
+    assert "Checking the file" in page and "job-progress" in page
+    assert "Import 2 submissions" not in page
+    refused = officer.post(reverse("surveys:import_commit", kwargs={"pk": batch.pk}), follow=True)
+    assert "still being checked" in refused.content.decode()
+
+    (check,) = run_queued_jobs()
+    assert check.kind == "surveys.import_check" and check.status == "done"
+    assert check.result_data == {"form": survey.pk, "rows": 2, "problems": 0}
+    batch.refresh_from_db()
+    assert batch.status == "preview" and (batch.preview["rows"], batch.preview["new"]) == (2, 2)
+    assert AuditEvent.objects.filter(action="survey.import.preview", data__rows=2).exists()
+    assert "Import 2 submissions" in officer.get(response["Location"]).content.decode()
+    assert not Submission.objects.exists()
+
+
+def test_a_file_that_cannot_be_read_by_the_check_says_so_on_the_page(officer, survey):
+    upload(officer, survey, kobo_xlsx(ROWS), check=False)
+    batch = KoboImport.objects.get()
+    KoboImport.objects.filter(pk=batch.pk).update(content=base64.b64encode(b"PK\x03\x04").decode())
+    (check,) = run_queued_jobs()
+    assert check.status == "failed" and "could not be read as an Excel workbook" in check.error
+    page = officer.get(reverse("surveys:import_preview", kwargs={"pk": batch.pk})).content.decode()
+    assert "could not be read as an Excel workbook" in page and 'id="check-failed"' in page
+    assert "Import 2 submissions" not in page
+    batch.refresh_from_db()
+    assert batch.status == "checking" and not Submission.objects.exists()
+
+
+def test_damage_further_in_a_file_is_a_problem_of_its_row(officer, survey):
+    huge = "x" * (csv.field_size_limit() + 1)
+    text = f'_uuid,sex,age\nu1,female,30\nu2,male,"{huge}"\nu3,male,40\n'
+    upload(officer, survey, text.encode(), "export.csv")
+    batch = KoboImport.objects.get()
+    problem = batch.preview["problems"][0]
+    assert (problem["sheet"], problem["row"]) == ("export", 3)
+    assert "The CSV file is damaged" in problem["message"]
+    with pytest.raises(ValidationError):
+        services.commit_import(None, batch)
+    assert not Submission.objects.exists()
+
+
+# --- streaming: rows are read again on each pass, never all kept --------------------------------
+
+
+def _listed(sheets: list[kobo_import.Sheet]) -> list[kobo_import.Sheet]:
+    """The same sheets with their rows read into lists, as the reader used to give them."""
+    return [kobo_import.Sheet(s.name, s.headers, [list(r) for r in s.rows]) for s in sheets]
+
+
+def test_streamed_sheets_give_the_same_submissions_as_sheets_held_in_lists(survey):
+    version = survey.current_version
+    sheets = kobo_import.read_file(kobo_xlsx(ROWS, REPEATS), "export.xlsx")
+    assert all(not isinstance(sheet.rows, list) for sheet in sheets)
+    assert list(sheets[1].rows) == list(sheets[1].rows)  # read again, the same
+    # the progress bar's total, found without parsing the rows
+    assert [kobo_import.estimated_rows(sheet) for sheet in sheets] == [2, 3]
+
+    streamed, held = kobo_import.Analysis(), kobo_import.Analysis()
+    from_stream = list(kobo_import.iter_records(version, sheets, streamed))
+    from_lists = list(kobo_import.iter_records(version, _listed(sheets), held))
+    assert from_stream == from_lists and len(from_stream) == 2
+    assert from_stream[0].answers["household"] == [
+        {"household/member_name": "حسن", "household/member_age": "12"},
+        {"household/member_name": "زينب", "household/member_age": "8"},
+    ]
+    assert (streamed.columns, streamed.sheets, streamed.problems) == (
+        held.columns,
+        held.sheets,
+        held.problems,
+    )
+
+
+def _csv_export(rows: int) -> bytes:
+    lines = ["_uuid,sex,age,causes"]
+    lines += [f"u{n},{'female' if n % 2 else 'male'},{20 + n % 60},poverty" for n in range(rows)]
+    return "\n".join(lines).encode()
+
+
+def test_the_analysis_of_a_large_file_keeps_nothing_per_row(survey):
+    version = survey.current_version
+    small = kobo_import.analyse(version, kobo_import.read_file(_csv_export(20), "a.csv"))
+    large = kobo_import.analyse(version, kobo_import.read_file(_csv_export(3000), "a.csv"))
+    assert (small.rows, large.rows, large.problem_count) == (20, 3000, 0)
+    assert not hasattr(large, "records")
+    # Only the counts differ: what the analysis keeps does not grow with the rows.
+    assert abs(len(pickle.dumps(large)) - len(pickle.dumps(small))) < 16
+    records = kobo_import.iter_records(
+        version, kobo_import.read_file(_csv_export(3000), "a.csv"), kobo_import.Analysis()
+    )
+    assert inspect.isgenerator(records)  # one submission at a time, to the writer
+
+
+def test_the_write_goes_chunk_by_chunk_in_one_transaction(officer, survey, monkeypatch):
+    monkeypatch.setattr(services, "IMPORT_WRITE_CHUNK", 2)
+    upload(officer, survey, _csv_export(5), "export.csv")
+    batch = KoboImport.objects.get()
+    assert batch.preview["rows"] == 5
+    seen = []
+    assert services.commit_import(None, batch, progress=lambda d, t: seen.append((d, t))) == 5
+    assert seen == [(2, 5), (4, 5), (5, 5)]
+    assert Submission.objects.count() == 5
+
+
+def test_a_problem_found_while_writing_rolls_back_the_chunks_already_written(
+    officer, survey, monkeypatch
+):
+    """The preview said the file was clean; the form changed since. Nothing may stay."""
+    monkeypatch.setattr(services, "IMPORT_WRITE_CHUNK", 2)
+    upload(officer, survey, _csv_export(5), "export.csv")
+    batch = KoboImport.objects.get()
+    spoilt = _csv_export(5).replace(b"u4,male,24", b"u4,male,old")
+    batch.content = base64.b64encode(spoilt).decode()
+    with pytest.raises(ValidationError, match="1 problems"):
+        services.commit_import(None, batch)
+    assert not Submission.objects.exists()
+    batch.refresh_from_db()
+    assert batch.status == "preview"

@@ -1,0 +1,435 @@
+"""Reading ODK Central's CSV export (a .zip) into the sheets the KoboToolbox import checks.
+
+Central's "Download all submissions" zip holds one CSV for the form, ``<formId>.csv``, one per
+repeat group, ``<formId>-<repeat>.csv`` (``~1``, ``~2`` after the name when two repeats share a
+name), a ``media/`` folder of attachments and, for forms with an audit, ``<formId> - audit.csv``.
+
+The form's CSV has ``SubmissionDate`` first, then one column per field, its path joined with
+``-`` (``trust-police``), or only its name when the export leaves out group names; a geopoint
+gives four columns (``loc-Latitude`` … ``loc-Accuracy``); a select_multiple is one column of
+space-separated choices, followed, when the export splits them, by one 0/1 column per choice
+(``trust-causes/poverty``: the only ``/`` Central ever writes in a header). Last come ``KEY``
+(the submission's instanceID), ``SubmitterID``, ``SubmitterName``, ``AttachmentsPresent``,
+``AttachmentsExpected``, ``Status``, ``ReviewState``, ``DeviceID``, ``Edits`` and
+``FormVersion``. A repeat's CSV has its fields (paths relative to the repeat), then
+``PARENT_KEY`` and ``KEY``: ``uuid:…/trust/household[2]``, the instanceID followed by the groups
+and repeats down to this entry.
+
+The sheets built here speak the Kobo export's language (``/`` paths, ``_uuid``, ``_index``,
+``_parent_index``, ``_submission_time``, ``_validation_status``), so one analysis checks both.
+Each CSV is checked once here (zip, encoding, CSV syntax, keys); its rows are then parsed again
+on each pass of the analysis, so only the CSVs' bytes stay in memory.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from jusoor.surveys.kobo_import import ImportFileError, Sheet
+
+MAX_MEMBERS = 10_000
+MAX_CSV_BYTES = 256 * 1024 * 1024  # all CSVs together, unpacked: what the server will hold
+
+# Central's ReviewState, as the Kobo export names the same review ("edited" and blank: received).
+REVIEW_STATES = {
+    "approved": "validation_status_approved",
+    "rejected": "validation_status_not_approved",
+    "hasIssues": "validation_status_on_hold",
+}
+# Central's own bookkeeping, which has no place in a submission here: left out.
+UNUSED_COLUMNS = {
+    "SubmitterID",
+    "SubmitterName",
+    "AttachmentsPresent",
+    "AttachmentsExpected",
+    "Status",
+    "DeviceID",
+    "Edits",
+    "FormVersion",
+}
+GEOPOINT_PARTS = ("-Latitude", "-Longitude", "-Altitude", "-Accuracy")
+INDEX = re.compile(r"\[\d+\]")
+
+Row = list[str]
+
+
+def read_zip(content: bytes, filename: str) -> list[Sheet]:
+    """The form's sheet first, then one sheet per repeat, parents before their children."""
+    tables = [_scan(name, data) for name, data in _csv_members(content, filename)]
+    mains = [t for t in tables if not t.is_repeat]
+    repeats = [t for t in tables if t.is_repeat]
+    if not mains:
+        raise ImportFileError(
+            _("%(file)s holds no form CSV (one with a KEY column but no PARENT_KEY).")
+            % {"file": filename}
+        )
+    if len(mains) > 1:
+        raise ImportFileError(
+            _("%(file)s holds the CSVs of more than one form: %(members)s. Import them one by one.")
+            % {"file": filename, "members": ", ".join(t.member for t in mains)}
+        )
+    main = mains[0]
+    group_paths = "instanceID" not in main.headers  # "meta-instanceID" unless names only
+    paths = _repeat_paths(main, repeats)
+    sheets = [_main_sheet(main, group_paths)]
+    for table in sorted(repeats, key=lambda t: paths[t.member].count("/")):
+        sheets.append(_repeat_sheet(table, paths[table.member], group_paths))
+    return sheets
+
+
+# --- the zip -----------------------------------------------------------------------------------
+
+
+def _csv_members(content: bytes, filename: str) -> list[tuple[str, bytes]]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
+        raise ImportFileError(
+            _("%(file)s is not a zip file that can be read: %(error)s")
+            % {"file": filename, "error": exc}
+        ) from exc
+    with archive:
+        members = archive.infolist()
+        if len(members) > MAX_MEMBERS:
+            raise ImportFileError(
+                _(
+                    "%(file)s holds %(count)s files, more than %(limit)s. Export the submissions "
+                    "again without media files."
+                )
+                % {"file": filename, "count": len(members), "limit": MAX_MEMBERS}
+            )
+        wanted = [m for m in members if _is_data_csv(m)]
+        if not wanted:
+            raise ImportFileError(
+                _("%(file)s holds no CSV file: is it ODK Central's export of submissions?")
+                % {"file": filename}
+            )
+        # The sizes the zip declares bound what is read below: a member that unpacks to more
+        # (or to other bytes) fails its CRC check instead of filling the memory.
+        if sum(m.file_size for m in wanted) > MAX_CSV_BYTES:
+            raise ImportFileError(
+                _("The CSV files in %(file)s unpack to more than %(limit)s MB.")
+                % {"file": filename, "limit": MAX_CSV_BYTES // (1024 * 1024)}
+            )
+        found = []
+        for member in wanted:
+            try:
+                with archive.open(member) as source:
+                    data = source.read(member.file_size + 1)
+            except (
+                zipfile.BadZipFile,
+                zlib.error,
+                EOFError,
+                OSError,
+                RuntimeError,  # an encrypted member
+                NotImplementedError,  # a compression method Python does not read
+            ) as exc:
+                raise ImportFileError(
+                    _("%(member)s in %(file)s could not be unpacked: %(error)s")
+                    % {"member": member.filename, "file": filename, "error": exc}
+                ) from exc
+            found.append((member.filename, data))
+    return found
+
+
+def _is_data_csv(member: zipfile.ZipInfo) -> bool:
+    parts = member.filename.replace("\\", "/").split("/")
+    if member.is_dir() or not parts[-1].lower().endswith(".csv"):
+        return False
+    if "media" in parts[:-1] or "__MACOSX" in parts:  # attachments; macOS's resource forks
+        return False
+    return not parts[-1].lower().endswith(" - audit.csv")  # the form's audit log, not answers
+
+
+# --- one CSV -----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Table:
+    """One CSV of the zip, checked, with what linking the repeats needs: every KEY, and for a
+    repeat, the first KEY under each PARENT_KEY."""
+
+    member: str
+    data: bytes
+    encoding: str
+    delimiter: str
+    headers: list[str]
+    rows: int = 0
+    keys: set[str] = field(default_factory=set)
+    first_child: dict[str, str] = field(default_factory=dict)  # PARENT_KEY -> KEY
+
+    @property
+    def is_repeat(self) -> bool:
+        return "PARENT_KEY" in self.headers
+
+    def records(self) -> Iterator[Row]:
+        """Every row, the header first, each at least as wide as the header (once it is
+        known: ``_scan`` reads the header with this too)."""
+        text = io.TextIOWrapper(io.BytesIO(self.data), encoding=self.encoding, newline="")
+        width = len(self.headers)
+        for row in csv.reader(text, delimiter=self.delimiter):
+            if len(row) < width:
+                row += [""] * (width - len(row))
+            yield row
+
+
+def _encoding(member: str, data: bytes) -> str:
+    """UTF-8 with or without BOM, as Central writes it, or Windows-1256, as Arabic Excel saves
+    it again. Windows-1256 gives a character to every byte, so a NUL is what betrays UTF-16 or
+    a file that is not text at all."""
+    if data.startswith(codecs.BOM_UTF8):
+        bad = _first_undecodable(data, "utf-8-sig")
+        if bad is not None:
+            raise ImportFileError(
+                _("%(member)s is not UTF-8 after its UTF-8 mark (byte %(at)s).")
+                % {"member": member, "at": bad}
+            )
+        return "utf-8-sig"
+    if b"\x00" in data:
+        raise ImportFileError(
+            _(
+                "%(member)s is not text in UTF-8 or Windows-1256 (it may be UTF-16); save it as "
+                "CSV UTF-8."
+            )
+            % {"member": member}
+        )
+    return "utf-8" if _first_undecodable(data, "utf-8") is None else "cp1256"
+
+
+def _first_undecodable(data: bytes, encoding: str) -> int | None:
+    """Decoded a megabyte at a time, so that no copy of the whole text is made."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    view = memoryview(data)
+    step = 1 << 20
+    for start in range(0, len(data), step):
+        try:
+            decoder.decode(view[start : start + step], final=start + step >= len(data))
+        except UnicodeDecodeError as exc:
+            return start + exc.start
+    return None
+
+
+def _scan(member: str, data: bytes) -> _Table:
+    encoding = _encoding(member, data)
+    first_line = data[: data.find(b"\n") if b"\n" in data else len(data)]
+    first = first_line.decode(encoding, errors="replace")
+    delimiter = max([",", ";", "\t"], key=first.count)  # Excel saves with ";" in some locales
+    table = _Table(member, data, encoding, delimiter, [])
+    records = table.records()
+    try:
+        header = next(records, None)
+        if header is None:
+            raise ImportFileError(_("%(member)s is empty.") % {"member": member})
+        table.headers = [h.replace("\ufeff", "").strip() for h in header]
+        if "KEY" not in table.headers:
+            raise ImportFileError(
+                _("%(member)s is not part of an ODK Central export: it has no KEY column.")
+                % {"member": member}
+            )
+        key = table.headers.index("KEY")
+        parent = table.headers.index("PARENT_KEY") if table.is_repeat else None
+        status = table.headers.index("Status") if "Status" in table.headers else None
+        for offset, row in enumerate(records):
+            table.rows = offset + 1
+            if len(row) < len(table.headers):
+                row += [""] * (len(table.headers) - len(row))
+            if status is not None and row[status].strip():
+                _refuse_encrypted(member, offset + 2, row[status].strip())
+            if row[key].strip():
+                table.keys.add(row[key].strip())
+                if parent is not None:
+                    table.first_child.setdefault(row[parent].strip(), row[key].strip())
+    except csv.Error as exc:
+        raise ImportFileError(
+            _("%(member)s is not a well-formed CSV: %(error)s") % {"member": member, "error": exc}
+        ) from exc
+    return table
+
+
+def _refuse_encrypted(member: str, row: int, status: str) -> None:
+    """Central writes only the metadata of a submission it could not decrypt, and says why in
+    Status: importing that row would store an empty submission."""
+    raise ImportFileError(
+        _(
+            "%(member)s, row %(row)s: ODK Central exported this submission without its answers "
+            "(%(status)s). Export again with the form's passphrase."
+        )
+        % {"member": member, "row": row, "status": status}
+    )
+
+
+# --- sheets ------------------------------------------------------------------------------------
+
+
+class _Rows:
+    """A sheet's data rows, parsed from the CSV's bytes again on each pass and shaped by
+    ``shape``."""
+
+    def __init__(self, table: _Table, shape: Callable[[Row], Row]) -> None:
+        self.table = table
+        self.shape = shape
+
+    def __iter__(self) -> Iterator[Row]:
+        records = self.table.records()
+        next(records, None)
+        return map(self.shape, records)
+
+    def estimated_count(self) -> int:
+        return self.table.rows
+
+
+def _question_header(header: str, group_paths: bool) -> str:
+    """``trust-causes/poverty`` → ``trust/causes/poverty``: only the part before the choice is a
+    path, since a choice's name may hold a ``-``."""
+    if not group_paths:
+        return header
+    path, slash, choice = header.partition("/")
+    return path.replace("-", "/") + slash + choice
+
+
+def _geopoints(headers: list[str]) -> list[int]:
+    """Where a geopoint's four columns start. Central splits a point; a submission holds
+    ``lat lon alt accuracy``: the first column takes the whole point, the other three lose their
+    header, which leaves them out."""
+    starts = []
+    for start in range(len(headers) - 3):
+        first = headers[start]
+        base = first[: -len(GEOPOINT_PARTS[0])]
+        if first.endswith(GEOPOINT_PARTS[0]) and headers[start : start + 4] == [
+            base + part for part in GEOPOINT_PARTS
+        ]:
+            starts.append(start)
+    return starts
+
+
+def _join_point(row: Row, start: int) -> None:
+    parts = [value.strip() for value in row[start : start + 4]]
+    while parts and not parts[-1]:
+        parts.pop()
+    row[start] = " ".join(value or "0" for value in parts)
+
+
+def _shaped_headers(headers: list[str], points: list[int]) -> list[str]:
+    shaped = list(headers)
+    for start in points:
+        shaped[start : start + 4] = [headers[start][: -len(GEOPOINT_PARTS[0])], "", "", ""]
+    return shaped
+
+
+def _main_sheet(table: _Table, group_paths: bool) -> Sheet:
+    points = _geopoints(table.headers)
+    renamed = []
+    for header in _shaped_headers(table.headers, points):
+        if header == "KEY":
+            renamed.append("_uuid")
+        elif header == "SubmissionDate":
+            renamed.append("_submission_time")
+        elif header == "ReviewState":
+            renamed.append("_validation_status")
+        elif header in UNUSED_COLUMNS or not header:
+            renamed.append("")
+        else:
+            renamed.append(_question_header(header, group_paths))
+    key = table.headers.index("KEY")
+    review = table.headers.index("ReviewState") if "ReviewState" in table.headers else None
+
+    def shape(row: Row) -> Row:
+        for start in points:
+            _join_point(row, start)
+        if review is not None:
+            row[review] = REVIEW_STATES.get(row[review].strip(), "")
+        row.append(row[key])  # _index: what each repeat's _parent_index points at
+        return row
+
+    return Sheet(table.member, [*renamed, "_index"], _Rows(table, shape))
+
+
+def _repeat_sheet(table: _Table, path: str, group_paths: bool) -> Sheet:
+    points = _geopoints(table.headers)
+    renamed = []
+    for header in _shaped_headers(table.headers, points):
+        if header == "KEY":
+            renamed.append("_index")
+        elif header == "PARENT_KEY":
+            renamed.append("_parent_index")
+        elif not header:
+            renamed.append("")
+        elif group_paths:  # paths here start below the repeat
+            renamed.append(f"{path}/{_question_header(header, group_paths)}")
+        else:
+            renamed.append(header)
+
+    def shape(row: Row) -> Row:
+        for start in points:
+            _join_point(row, start)
+        return row
+
+    # The import finds a sheet's repeat by its name, path or label, cut like an Excel sheet
+    # name; a long path falls back to the repeat's own name.
+    name = path if len(path) <= 31 else path.rsplit("/", 1)[-1]
+    return Sheet(name, renamed, _Rows(table, shape))
+
+
+# --- repeats -----------------------------------------------------------------------------------
+
+
+def _repeat_paths(main: _Table, repeats: list[_Table]) -> dict[str, str]:
+    """Each repeat CSV's path in the form (``trust/household``), read from its keys: a KEY is
+    its PARENT_KEY followed by the groups and repeats down to the entry. A CSV none of whose
+    rows belongs to the form's CSV (or to another repeat's) is from another export."""
+    tables = [main, *repeats]
+    paths: dict[str, str] = {main.member: ""}
+
+    def owner_of(key: str, child: _Table) -> _Table | None:
+        return next((t for t in tables if t is not child and key in t.keys), None)
+
+    def path_of(table: _Table, seen: frozenset[str]) -> str:
+        if table.member in paths:
+            return paths[table.member]
+        for parent_key, key in table.first_child.items():
+            parent = owner_of(parent_key, table)
+            if parent is not None and key.startswith(parent_key + "/"):
+                break
+        else:
+            if table.keys:
+                raise ImportFileError(
+                    _(
+                        "No row of %(member)s belongs to a submission in %(main)s: its "
+                        "PARENT_KEY values match no KEY. Is it from another export?"
+                    )
+                    % {"member": table.member, "main": main.member}
+                )
+            paths[table.member] = _name_from_member(table.member, main.member)
+            return paths[table.member]
+        if parent.member in seen:
+            raise ImportFileError(
+                _("The KEY and PARENT_KEY values of %(member)s go round in a circle.")
+                % {"member": table.member}
+            )
+        above = path_of(parent, seen | {parent.member})
+        below = INDEX.sub("", key[len(parent_key) + 1 :])
+        paths[table.member] = f"{above}/{below}" if above else below
+        return paths[table.member]
+
+    for table in repeats:
+        path_of(table, frozenset({table.member}))
+    return paths
+
+
+def _name_from_member(member: str, main_member: str) -> str:
+    """An empty repeat CSV has no KEY to read its path from: its name says the repeat,
+    ``<formId>-<repeat>.csv`` or ``<formId>-<repeat>~2.csv``."""
+    name = member.rsplit("/", 1)[-1][: -len(".csv")]
+    form_id = main_member.rsplit("/", 1)[-1][: -len(".csv")]
+    if name.startswith(form_id + "-"):
+        name = name[len(form_id) + 1 :]
+    return re.sub(r"~\d+$", "", name)
