@@ -113,6 +113,38 @@ with connection.cursor() as cursor:
 print("RAW " + json.dumps({"rows": len(rows), "single": single, "concurrent": concurrent}))
 """
 
+# The audit chain alone, on PostgreSQL: concurrent connections each commit audit events, as
+# written now (sealed after the commit by whoever holds the chain), and with a lock held from
+# before the insert until the commit, as each event was chained before: that lock made commits
+# wait for each other's disk syncs.
+AUDIT_RATE = """
+import json, threading, time
+from django.db import connection, connections, transaction
+from jusoor.core.models import AuditEvent, verify_chain
+
+def writer(count, locked):
+    for n in range(count):
+        with transaction.atomic():
+            if locked:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(1)")
+            AuditEvent.objects.create(action="bench.audit", object_id=str(n))
+    connections.close_all()
+
+rates = {}
+for locked in (True, False):
+    threads = [threading.Thread(target=writer, args=(%(per)d, locked)) for _ in range(%(connections)d)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    rates["locked" if locked else "sealed"] = %(per)d * %(connections)d / (time.perf_counter() - start)
+checked, broken = verify_chain()
+rates["chain_intact"] = broken is None
+print("AUDIT " + json.dumps(rates))
+"""
+
 # Counted against the receipts: lost = acknowledged but absent; duplicated = stored twice.
 COUNT = """
 import json, os
@@ -413,6 +445,10 @@ class Instance:
         script = RAW_INSERT % {"rows": rows, "connections": connections}
         return manage(self.env, "shell", "-c", script, marker="RAW") or {}
 
+    def audit_rate(self, per: int, connections: int) -> dict:
+        script = AUDIT_RATE % {"per": per, "connections": connections}
+        return manage(self.env, "shell", "-c", script, marker="AUDIT") or {}
+
     def cleanup(self) -> None:
         self.stop()
         if self.backend == "postgresql":
@@ -529,6 +565,7 @@ def run(args: argparse.Namespace, backend: str) -> dict:
         instance.stop()
         counted = instance.count(figures["acknowledged"]) or {}
         raw = instance.raw_insert(args.raw_rows, args.clients)
+        audit = instance.audit_rate(100, args.clients) if backend == "postgresql" else {}
     finally:
         instance.cleanup()
     single = raw["rows"] / raw["single"]
@@ -540,6 +577,7 @@ def run(args: argparse.Namespace, backend: str) -> dict:
         "db_concurrent": concurrent,
         # The physical limit: the better of one connection and as many as there are clients.
         "db_rate": max(single, concurrent),
+        "audit": audit,
         "backend": backend,
     }
 
@@ -587,6 +625,14 @@ def main() -> int:
             f"   acknowledged {len(result['acknowledged'])}, stored rows {result['rows']}, "
             f"lost {result['lost']}, duplicated {result['duplicated']}"
         )
+        audit = result["audit"]
+        if audit:
+            print(
+                f"   audit events alone, {args.clients} connections: {audit['sealed']:.0f}/s "
+                f"sealed after commit, {audit['locked']:.0f}/s with a lock held until commit "
+                f"(as chained before); chain intact: {audit['chain_intact']}"
+            )
+            ok = ok and audit["chain_intact"]
         met = result["rate"] >= 300 and result["p99"] < 250
         print(f"   bar (>= 300/s, p99 < 250 ms): {'met' if met else 'NOT met'}")
         ok = ok and not result["lost"] and not result["duplicated"]
@@ -594,6 +640,11 @@ def main() -> int:
             f"BENCH ingest backend={result['backend']} rate={result['rate']:.0f} "
             f"p50_ms={result['p50']:.1f} p99_ms={result['p99']:.1f} lost={result['lost']} "
             f"duplicated={result['duplicated']} db_insert_rate={result['db_rate']:.0f}"
+            + (
+                f" audit_sealed_rate={audit['sealed']:.0f} audit_locked_rate={audit['locked']:.0f}"
+                if audit
+                else ""
+            )
         )
     print()
     for line in lines:
