@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 TOKEN = re.compile(
     r"""\s*(?:
       (?P<number>\d+(?:\.\d*)?|\.\d+)
@@ -46,7 +48,10 @@ def tokenise(expression: str) -> list[Token]:
     while position < len(text):
         match = TOKEN.match(text, position)
         if not match or match.end() == position:
-            raise XPathError(f"cannot read {text[position : position + 20]!r} in {expression!r}")
+            raise XPathError(
+                _("cannot read “%(text)s” in %(expression)s")
+                % {"text": text[position : position + 20], "expression": expression}
+            )
         kind = match.lastgroup or ""
         tokens.append(Token(kind, match.group(kind)))
         position = match.end()
@@ -137,7 +142,7 @@ class Evaluator:
     ) -> None:
         self.lookup = lookup
         self.current = current
-        self.names = names or {}
+        self.names = names if names is not None else {}  # an empty mapping is still one
 
     def evaluate(self, expression: str) -> Any:
         if not expression or not expression.strip():
@@ -147,7 +152,10 @@ class Evaluator:
         self.expression = expression
         value = self._or()
         if self.position != len(self.tokens):
-            raise XPathError(f"unexpected {self.tokens[self.position].text!r} in {expression!r}")
+            raise XPathError(
+                _("unexpected “%(text)s” in %(expression)s")
+                % {"text": self.tokens[self.position].text, "expression": expression}
+            )
         return value
 
     def truth(self, expression: str) -> bool:
@@ -159,7 +167,10 @@ class Evaluator:
     def _take(self, text: str | None = None) -> Token:
         token = self._peek()
         if token is None or (text is not None and token.text != text):
-            raise XPathError(f"expected {text or 'more'} in {self.expression!r}")
+            raise XPathError(
+                _("expected “%(text)s” in %(expression)s")
+                % {"text": text or "…", "expression": self.expression}
+            )
         self.position += 1
         return token
 
@@ -240,7 +251,8 @@ class Evaluator:
             if token.text in self.names:
                 return self.names[token.text]
         raise XPathError(
-            f"{token.text!r} is outside the supported expressions in {self.expression!r}"
+            _("“%(text)s” is outside the supported expressions in %(expression)s")
+            % {"text": token.text, "expression": self.expression}
         )
 
     def _call(self, name: str) -> Any:
@@ -262,11 +274,16 @@ class Evaluator:
         self._take(")")
         function = FUNCTIONS.get(name)
         if function is None:
-            raise XPathError(f"the function {name}() is outside the supported expressions")
+            raise XPathError(
+                _("the function %(name)s() is outside the supported expressions") % {"name": name}
+            )
         try:
             return function(*arguments)
         except TypeError as exc:
-            raise XPathError(f"{name}() was given {len(arguments)} arguments") from exc
+            raise XPathError(
+                _("%(name)s() was given %(count)s arguments")
+                % {"name": name, "count": len(arguments)}
+            ) from exc
 
 
 def as_text(value: Any) -> str:

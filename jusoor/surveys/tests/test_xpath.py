@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
+from jusoor.surveys.xlsform import unsupported_features
 from jusoor.surveys.xpath import Evaluator, XPathError
 
 ANSWERS = {"age": "34", "sex": "female", "causes": "poverty injustice", "name": "سارة", "empty": ""}
@@ -53,6 +55,15 @@ def test_bare_names_are_choice_columns_in_a_choice_filter():
     assert evaluate("district = ${sex}", names={"district": "female"}) is True
 
 
+def test_a_choice_filter_on_a_choice_column_is_supported_at_upload():
+    """The upload's dry run knows every choice column by an empty mapping: empty is not none."""
+    town = {"row": 7, "path": "town", "name": "town", "type": "select one"}
+    assert unsupported_features([{**town, "choice_filter": "district=${district}"}]) == []
+    with translation.override("ar"):
+        (problem,) = unsupported_features([{**town, "choice_filter": "pulldata('x', 'y')"}])
+    assert "pulldata" in problem["detail"] and "خارج" in problem["detail"]
+
+
 @pytest.mark.parametrize(
     "expression,named",
     [
@@ -63,6 +74,6 @@ def test_bare_names_are_choice_columns_in_a_choice_filter():
     ],
 )
 def test_expressions_outside_the_subset_are_named_errors(expression, named):
-    with pytest.raises(XPathError) as error:
+    with translation.override("en"), pytest.raises(XPathError) as error:
         evaluate(expression)
     assert named in str(error.value)
