@@ -4,22 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from jusoor.core.chain import SEALED_FIELDS
+
 # The columns an event is made of. Only its seal (previous_hash, hash, sealed_seq) may be
 # written later, and only once: while ``hash`` is still empty.
-CONTENT_COLUMNS = [
-    "id",
-    "created_at",
-    "actor_id",
-    "actor_label",
-    "action",
-    "object_type",
-    "object_id",
-    "object_repr",
-    "organisation_id",
-    "ip_address",
-    "user_agent",
-    "data",
-]
+CONTENT_COLUMNS = ["id", "created_at", *SEALED_FIELDS]
 SEAL_COLUMNS = ["previous_hash", "hash", "sealed_seq"]
 
 _SQLITE_CHANGED = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in CONTENT_COLUMNS)
