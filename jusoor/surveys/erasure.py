@@ -29,13 +29,14 @@ from jusoor.surveys import kobo_import, openrosa
 from jusoor.surveys.models import KoboImport, Submission, SubmissionReview, WebDraft
 
 
-def _strings(value: Any) -> list[str]:
+def answer_strings(value: Any) -> list[str]:
+    """Every text in stored answers (repeats and groups included): what erasure compares."""
     if isinstance(value, str):
         return [value]
     if isinstance(value, list):
-        return [s for item in value for s in _strings(item)]
+        return [s for item in value for s in answer_strings(item)]
     if isinstance(value, dict):
-        return [s for item in value.values() for s in _strings(item)]
+        return [s for item in value.values() for s in answer_strings(item)]
     return []
 
 
@@ -72,10 +73,10 @@ def erase(subject: Subject) -> dict[str, int]:
     )
     for submission in submissions.iterator(chunk_size=200):
         private = submission.personal_answers()
-        is_linked = any(subject.is_identified_by(s) for s in _strings(private))
+        is_linked = any(subject.is_identified_by(s) for s in answer_strings(private))
         answers, count = subject.redact_value(submission.answers)
         if is_linked:
-            attachments += _drop_attachments(submission, set(_strings(private)))
+            attachments += _drop_attachments(submission, set(answer_strings(private)))
             _rewrite(submission, answers, {})
             linked += 1
         elif count:
@@ -89,7 +90,9 @@ def erase(subject: Subject) -> dict[str, int]:
     )
     drafts = 0
     for draft in WebDraft.objects.filter(form__project__owner_id=org):
-        if any(subject.is_identified_by(s) for s in _strings(json.loads(draft.answers or "{}"))):
+        if any(
+            subject.is_identified_by(s) for s in answer_strings(json.loads(draft.answers or "{}"))
+        ):
             draft.delete()
             drafts += 1
     files = 0
@@ -142,7 +145,7 @@ def _personal_answers(organisation: Any, cutoff: dt.datetime, dry_run: bool) -> 
         return submissions.count()
     count = 0
     for submission in list(submissions):
-        names = set(_strings(submission.personal_answers()))
+        names = set(answer_strings(submission.personal_answers()))
         _drop_attachments(submission, names)
         _rewrite(submission, submission.answers, {})
         count += 1

@@ -30,6 +30,7 @@ from jusoor.core import audit, crypto
 from jusoor.core.erasure import DELETE, Dataset, Subject, register_dataset, register_eraser
 from jusoor.core.erasure import retention_days as _retention_days
 from jusoor.surveys import openrosa
+from jusoor.surveys.erasure import answer_strings
 from jusoor.surveys.models import (
     Channel,
     Form,
@@ -202,23 +203,13 @@ def submit(
 # --- erasure and retention (see jusoor.core.erasure) -----------------------------------------
 
 
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [s for item in value for s in _strings(item)]
-    if isinstance(value, dict):
-        return [s for item in value.values() for s in _strings(item)]
-    return []
-
-
 def erase(subject: Subject) -> dict[str, int]:
     """Drafts that name the person go; their submissions are the surveys eraser's part."""
     drafts = 0
     for draft in SelfCompletionDraft.objects.filter(
         form__project__owner_id=subject.organisation_id
     ):
-        if any(subject.is_identified_by(s) for s in _strings(draft.values())):
+        if any(subject.is_identified_by(s) for s in answer_strings(draft.values())):
             draft.delete()
             drafts += 1
     return {"self_completion_drafts": drafts}

@@ -435,12 +435,7 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
     draft = WebDraft.objects.filter(form=survey, user=request.user).first()
     current = draft.values() if draft else {}
     if request.method == "POST":
-        action = request.POST.get("action", "")
-        counts = webform.counts_from(entry_, request.POST)
-        typed = webform.draft_answers(webform.build_form(entry_, request.POST, current, counts))
-        if action.startswith("add:"):
-            counts = webform.counts_from(entry_, request.POST, add=action[4:])
-        form = webform.build_form(entry_, request.POST, typed, counts)
+        action, typed, form = webform.read_post(entry_, request.POST, current)
         current = typed
         if action == "submit":
             answers = webform.check(entry_, form)

@@ -151,12 +151,7 @@ def fill(request: HttpRequest, token: str) -> HttpResponse:
     instance_id = self_completion.valid_instance_id(request.POST.get("instance"))
     saved = False
     if request.method == "POST":
-        action = request.POST.get("action", "")
-        counts = webform.counts_from(entry, request.POST)
-        typed = webform.draft_answers(webform.build_form(entry, request.POST, current, counts))
-        if action.startswith("add:"):
-            counts = webform.counts_from(entry, request.POST, add=action[4:])
-        form = webform.build_form(entry, request.POST, typed, counts)
+        action, typed, form = webform.read_post(entry, request.POST, current)
         current = typed
         if action == "submit":
             answers = webform.check(entry, form)

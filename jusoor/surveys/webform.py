@@ -396,3 +396,14 @@ def check(entry: Entry, form: BaseForm) -> dict[str, Any] | None:
         elif question["type"] == "today":
             answers[question["path"]] = timezone.localdate().isoformat()
     return answers
+
+
+def read_post(entry: Entry, post: Any, current: dict[str, Any]) -> tuple[str, dict[str, Any], Any]:
+    """What a posted page says: the action asked, the answers typed so far (kept as a draft even
+    where they do not pass), and the form to show again (with one more entry when adding)."""
+    action = post.get("action", "")
+    counts = counts_from(entry, post)
+    typed = draft_answers(build_form(entry, post, current, counts))
+    if action.startswith("add:"):
+        counts = counts_from(entry, post, add=action[4:])
+    return action, typed, build_form(entry, post, typed, counts)
