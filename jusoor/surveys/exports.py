@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jusoor.surveys.models import Form, Submission
+from django.utils import translation
+
+from jusoor.surveys.models import Channel, Form, Submission
 from jusoor.surveys.openrosa import merge_personal
 from jusoor.surveys.xlsform import is_answer, label_of, language_for
 
@@ -31,9 +33,16 @@ META_COLUMNS = [
     ("_version", "#meta+version"),
     ("_status", "#status"),
     ("_enumerator", "#contact+enumerator"),
+    ("_channel", "#meta+channel"),
     ("_synthetic", "#meta+synthetic"),
 ]
 YES_NO = {"ar": ("لا", "نعم"), "en": ("No", "Yes")}
+
+
+def channel_labels(language: str) -> dict[str, str]:
+    """How each submission arrived (web, phone, public link...), in the export's language."""
+    with translation.override(language):
+        return {channel.value: str(channel.label) for channel in Channel}
 
 
 @dataclass
@@ -150,6 +159,8 @@ class RowMaker:
         # Looked up once here rather than joined to every row: a version carries its whole form.
         self.versions = dict(form.versions.values_list("pk", "version"))
         self._enumerators: dict[int, str] = {}
+        # Labels in label mode, the stored value otherwise (SPSS gets them as value labels).
+        self._channels = channel_labels(options.language) if options.language else {}
 
     def _enumerator(self, pk: int | None) -> str:
         if pk is None:
@@ -174,6 +185,7 @@ class RowMaker:
             "_version": self.versions.get(submission.version_id, ""),
             "_status": submission.status,
             "_enumerator": self._enumerator(submission.enumerator_id),
+            "_channel": self._channels.get(submission.channel, submission.channel),
             "_synthetic": 1 if submission.synthetic else 0,
         }
         main = self.tables[0]
@@ -232,6 +244,7 @@ EXPORT_FIELDS = (
     "version_id",
     "status",
     "enumerator_id",
+    "channel",
     "synthetic",
     "answers",
     "pii",
@@ -402,11 +415,14 @@ def write_sav(form: Form, options: Options, target: Path, progress: RowProgress 
     default_language = version.default_language if version else ""
     language = language_for(languages, options.language or "ar")
     no, yes = YES_NO.get(options.language or "ar", YES_NO["en"])
+    channels = channel_labels(options.language or "ar")
     files = []
     with tempfile.TemporaryDirectory() as folder:
         for table in tables:
             path = Path(folder) / f"{table.name}.sav"
-            _write_one_sav(table, data[table.path], path, language, default_language, (no, yes))
+            _write_one_sav(
+                table, data[table.path], path, language, default_language, (no, yes), channels
+            )
             files.append((path, f"{form.form_id}-{table.name}.sav"))
         if len(files) == 1:
             target.write_bytes(files[0][0].read_bytes())
@@ -424,6 +440,7 @@ def _write_one_sav(
     language: str,
     default_language: str,
     no_yes: tuple[str, str],
+    channels: dict[str, str],
 ) -> None:
     import pandas as pd
     import pyreadstat
@@ -438,6 +455,8 @@ def _write_one_sav(
         if question is None:
             labels.append(column.key)
             numeric = column.key in {"_index", "_parent_index", "_synthetic"}
+            if column.key == "_channel":
+                value_labels[name] = channels
         else:
             text = label_of(question, language, default_language)
             if column.choice is not None:

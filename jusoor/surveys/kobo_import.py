@@ -585,6 +585,11 @@ META = {
     "meta/instanceid",
     "instanceid",
     "meta/deprecatedid",
+    # Our own exports' (jusoor/surveys/exports.py META_COLUMNS), so they import back cleanly.
+    "_version",
+    "_enumerator",
+    "_channel",
+    "_synthetic",
 }
 
 

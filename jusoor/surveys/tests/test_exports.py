@@ -8,6 +8,7 @@ import zipfile
 
 import pyreadstat
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import QuerySet
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -16,7 +17,7 @@ from jusoor.core.models import AuditEvent
 from jusoor.jobs.models import Job
 from jusoor.jobs.testing import run_queued_jobs
 from jusoor.surveys import services
-from jusoor.surveys.models import Form
+from jusoor.surveys.models import Channel, Form, KoboImport, Submission
 from jusoor.surveys.tests.factories import SURVEY, make_form, submission_xml
 
 
@@ -179,3 +180,110 @@ def test_an_export_page_is_shown_without_a_format(client, world, survey):
     response = client.get(reverse("surveys:export", kwargs={"pk": survey.pk}))
     assert response.status_code == 200
     assert b'name="format"' in response.content
+
+
+# --- how each submission arrived ---------------------------------------------------------------
+
+SELF_AR, SELF_EN = "تعبئة ذاتية (رابط عام)", "Self-completed (public link)"
+PHONE = "ODK Collect / KoboCollect"  # the same in both languages
+
+
+@pytest.fixture
+def two_channels(world) -> Form:
+    """One answer sent from an enumerator's phone, one the respondent filled alone."""
+    form = make_form(world.project)
+    forms: QuerySet[Form] = Form.objects.filter(pk=form.pk)
+    services.receive_submission(
+        forms=forms, raw=submission_xml("uuid:1"), enumerator=world.users["shams_enumerator"]
+    )
+    services.receive_submission(
+        forms=forms, raw=submission_xml("uuid:2", sex="male"), channel=Channel.SELF
+    )
+    return form
+
+
+def channels_in(rows: list, header: list) -> list:
+    return [row[list(header).index("_channel")] for row in rows]
+
+
+@pytest.mark.parametrize(
+    "headers,expected",
+    [("ar", [PHONE, SELF_AR]), ("en", [PHONE, SELF_EN]), ("xml", ["openrosa", "self"])],
+)
+def test_xlsx_says_how_each_submission_arrived(client, world, two_channels, headers, expected):
+    client.force_login(world.users["shams_me_officer"])
+    content = download(client, two_channels, format="xlsx", headers=headers)
+    header, *rows = list(load_workbook(io.BytesIO(content))["data"].values)
+    assert header.index("_channel") == header.index("_enumerator") + 1
+    assert channels_in(rows, header) == expected
+
+
+def test_csv_says_how_each_submission_arrived_with_its_hxl_tag(client, world, two_channels):
+    client.force_login(world.users["shams_me_officer"])
+    content = download(client, two_channels, format="csv", headers="xml", hxl="on")
+    header, hxl, *rows = read_zip_csv(content)["pve_survey-data.csv"]
+    assert hxl[header.index("_channel")] == "#meta+channel"
+    assert channels_in(rows, header) == ["openrosa", "self"]
+    content = download(client, two_channels, format="csv", headers="ar")
+    header, *rows = read_zip_csv(content)["pve_survey-data.csv"]
+    assert channels_in(rows, header) == [PHONE, SELF_AR]
+
+
+@pytest.mark.parametrize("headers,self_label", [("ar", SELF_AR), ("en", SELF_EN)])
+def test_spss_has_the_channel_with_value_labels(
+    client, world, two_channels, tmp_path, headers, self_label
+):
+    client.force_login(world.users["shams_me_officer"])
+    content = download(client, two_channels, format="sav", headers=headers)
+    path = tmp_path / "data.sav"
+    path.write_bytes(zipfile.ZipFile(io.BytesIO(content)).read("pve_survey-data.sav"))
+    frame, meta = pyreadstat.read_sav(str(path))
+    assert list(frame["channel"]) == ["openrosa", "self"]
+    value_labels = meta.variable_value_labels["channel"]
+    assert value_labels["self"] == self_label and value_labels["openrosa"] == PHONE
+    assert set(value_labels) == set(Channel.values)
+    labelled, _meta = pyreadstat.read_sav(str(path), apply_value_formats=True)
+    assert list(labelled["channel"]) == [PHONE, self_label]
+
+
+def reimport(client, form: Form, content: bytes, name: str) -> KoboImport:
+    """Upload a file on the form's import page and let the worker check it."""
+    url = reverse("surveys:import_upload", kwargs={"pk": form.pk})
+    client.post(url, {"file": SimpleUploadedFile(name, content)})
+    run_queued_jobs()
+    return KoboImport.objects.order_by("-pk").first()
+
+
+@pytest.mark.parametrize("headers", ["ar", "xml"])
+def test_our_xlsx_export_imports_back_as_nothing_new_and_no_problem(
+    client, world, two_channels, headers
+):
+    client.force_login(world.users["shams_me_officer"])
+    content = download(client, two_channels, format="xlsx", headers=headers)
+    batch = reimport(client, two_channels, content, "export.xlsx")
+    preview = batch.preview
+    assert preview["problem_count"] == 0, preview["problems"]
+    assert (preview["rows"], preview["existing"], preview["new"]) == (2, 2, 0)
+    kinds = {c["column"]: c["kind"] for c in preview["columns"] if c["sheet"] == "data"}
+    assert kinds["_channel"] == "meta"
+    assert not [c for c in preview["columns"] if c["kind"] == "unmatched"]
+    assert services.commit_import(None, batch) == 0
+    assert Submission.objects.filter(form=two_channels).count() == 2
+
+
+def test_our_csv_export_imports_back_as_nothing_new_and_no_problem(client, world):
+    flat = make_form(world.project, survey=SURVEY[:8], form_id="flat")
+    forms = Form.objects.filter(pk=flat.pk)
+    services.receive_submission(forms=forms, raw=submission_xml("uuid:f1", form_id="flat"))
+    services.receive_submission(
+        forms=forms, raw=submission_xml("uuid:f2", form_id="flat"), channel=Channel.SELF
+    )
+    client.force_login(world.users["shams_me_officer"])
+    content = download(client, flat, format="csv", headers="xml")
+    batch = reimport(client, flat, content, "flat.csv")
+    preview = batch.preview
+    assert preview["problem_count"] == 0, preview["problems"]
+    assert (preview["rows"], preview["existing"], preview["new"]) == (2, 2, 0)
+    assert {c["column"]: c["kind"] for c in preview["columns"]}["_channel"] == "meta"
+    assert not [c for c in preview["columns"] if c["kind"] == "unmatched"]
+    assert services.commit_import(None, batch) == 0
