@@ -302,3 +302,15 @@ class SelfCompletionDraft(models.Model):
 
     def values(self) -> dict[str, Any]:
         return json.loads(self.answers) if self.answers else {}
+
+
+class DigestNonceUse(models.Model):
+    """One HTTP Digest answer taken by the OpenRosa server, so that the same one is not taken
+    twice (a captured ``Authorization`` header replayed). The unique key makes the refusal hold
+    across processes and servers; a row is worth keeping only until its nonce expires."""
+
+    key = models.CharField(max_length=64, unique=True)  # openrosa.nonce_use_key
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"digest nonce use until {self.expires_at:%Y-%m-%d %H:%M:%S}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+import secrets
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -29,6 +30,9 @@ RESPONSE_NS = "http://openrosa.org/http/response"
 DIGEST_REALM = "Jusoor"
 # A nonce is good for this long; after it the phone is told ``stale=true`` and retries by itself.
 DIGEST_NONCE_SECONDS = 600
+# How far apart the clocks of the servers answering one phone may be: a nonce stamped this much in
+# the future is still taken, and a nonce's uses are remembered this much past its end.
+DIGEST_CLOCK_SKEW_SECONDS = 60
 _AUTH_PARAM = re.compile(r'([A-Za-z][\w-]*)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))')
 
 
@@ -196,20 +200,42 @@ def digest_ha1(username: str, password: str, realm: str = DIGEST_REALM) -> str:
 
 
 def make_nonce(now: float | None = None) -> str:
-    """A nonce the server can check later without storing it: time stamp and its HMAC."""
-    stamp = str(int(time.time() if now is None else now))
-    return f"{stamp}.{salted_hmac('jusoor.openrosa.nonce', stamp).hexdigest()[:32]}"
+    """A nonce the server can check later without storing it: time stamp, salt and their HMAC.
+
+    The random salt makes every challenge new: a phone refused for a spent nonce is given
+    another, even within the same second, and no two phones are given the same one.
+    """
+    body = f"{int(time.time() if now is None else now)}.{secrets.token_hex(8)}"
+    return f"{body}.{_nonce_mac(body)}"
+
+
+def _nonce_mac(body: str) -> str:
+    return salted_hmac("jusoor.openrosa.nonce", body).hexdigest()[:32]
 
 
 def nonce_age(nonce: str, now: float | None = None) -> float | None:
-    """Seconds since this server made ``nonce``, or None when it did not make it."""
-    stamp, _dot, mac = nonce.partition(".")
-    if not stamp.isdigit():
-        return None
-    expected = salted_hmac("jusoor.openrosa.nonce", stamp).hexdigest()[:32]
-    if not hmac.compare_digest(mac, expected):
+    """Seconds since this server made ``nonce``, or None when it did not make it.
+
+    A nonce without a salt (``stamp.mac``, made before the salt was added) still reads.
+    """
+    body, _dot, mac = nonce.rpartition(".")
+    stamp = body.partition(".")[0]
+    if not stamp.isdigit() or not hmac.compare_digest(mac, _nonce_mac(body)):
         return None
     return (time.time() if now is None else now) - int(stamp)
+
+
+def nonce_use_key(params: dict[str, str]) -> str:
+    """What identifies one use of a nonce: the nonce, request count, client nonce and user name.
+
+    RFC 7616 wants each (nonce, nc, cnonce) taken once. The server keeps no record of whom it
+    gave a nonce to, so two phones may answer the same one: the user name keeps their counts
+    apart. All of it crossed the network in clear, so a plain SHA-256 is enough; it only makes
+    the key short and of one length. (A keyed hash would change with the personal-data key, and
+    a rotation would then forget the uses of live nonces.)
+    """
+    parts = [params.get(name, "") for name in ("nonce", "nc", "cnonce", "username")]
+    return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()
 
 
 def digest_challenge(stale: bool = False, basic: bool = True) -> str:

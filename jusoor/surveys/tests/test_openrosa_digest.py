@@ -12,15 +12,18 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import threading
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import close_old_connections, connection
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 
-from jusoor.surveys import openrosa, services
-from jusoor.surveys.models import AppToken, Submission
+from jusoor.surveys import openrosa, services, views_openrosa
+from jusoor.surveys.models import AppToken, DigestNonceUse, Submission
 from jusoor.surveys.tests.factories import make_form, submission_xml
 from jusoor.surveys.tests.test_openrosa import COLLECT, assert_openrosa_headers
 
@@ -41,11 +44,16 @@ def challenge_values(header: str) -> dict[str, str]:
 
 
 def authorization(
-    header: str, method: str, uri: str, username: str, password: str, nc: int = 1
+    header: str,
+    method: str,
+    uri: str,
+    username: str,
+    password: str,
+    nc: int = 1,
+    cnonce: str = "0a4f113b",
 ) -> str:
     """What OkHttp's digest authenticator answers to the challenge in ``header``."""
     chal = challenge_values(header)
-    cnonce = "0a4f113b"
     ha1 = md5(f"{username}:{chal['realm']}:{password}")
     ha2 = md5(f"{method}:{uri}")
     count = f"{nc:08x}"
@@ -90,6 +98,14 @@ def test_the_rfc_2617_example_gives_the_published_response():
     }
     ha1 = openrosa.digest_ha1("Mufasa", "Circle Of Life", realm="testrealm@host.com")
     assert openrosa.digest_response(ha1, "GET", params) == "6629fae49393a05397450978507c4ef1"
+
+
+def test_every_challenge_has_a_new_nonce_and_nonces_made_before_the_salt_still_read():
+    assert openrosa.make_nonce() != openrosa.make_nonce()
+    stamp = str(int(time.time()) - 30)
+    unsalted = f"{stamp}.{salted_hmac('jusoor.openrosa.nonce', stamp).hexdigest()[:32]}"
+    assert openrosa.nonce_age(unsalted, now=int(stamp) + 30) == 30
+    assert openrosa.nonce_age(f"{stamp}.{'0' * 32}") is None
 
 
 def test_collects_whole_digest_conversation(client, world, survey, credential, monkeypatch):
@@ -200,8 +216,11 @@ def test_a_wrong_password_gets_a_fresh_challenge_and_nothing_is_stored(
     response = post(client, url, submission_xml(), auth)
     assert response.status_code == 401
     assert response["WWW-Authenticate"].startswith("Digest ")
+    assert "stale" not in challenge_values(response["WWW-Authenticate"])
     assert_openrosa_headers(response)
     assert not Submission.objects.exists()
+    # Only an answer that checks out is remembered: guessing fills no table.
+    assert not DigestNonceUse.objects.exists()
 
 
 def test_the_account_password_is_not_a_digest_password(client, world, survey, credential):
@@ -318,3 +337,157 @@ def test_basic_with_the_credential_works_and_production_refuses_basic_without_tl
     )
     assert secure.status_code == 201
     assert Submission.objects.count() == 2
+
+
+# --- replays -------------------------------------------------------------------------------------
+
+
+def test_a_replayed_header_is_refused_with_a_fresh_stale_challenge(
+    client, world, survey, credential
+):
+    """Digest with qop=auth does not cover the body: whoever captures a header could send their
+    own submission under the enumerator's name with it, until the nonce expired."""
+    url = reverse("surveys:openrosa_submission", kwargs={"pk": world.project.pk})
+    challenge = client.head(url, **COLLECT)["WWW-Authenticate"]
+    auth = authorization(challenge, "POST", url, *credential)
+    assert post(client, url, submission_xml(), auth).status_code == 201
+
+    forged = submission_xml("uuid:6f7d1c2e-0000-4000-8000-00000000bad1", age="99")
+    replayed = post(client, url, forged, auth)
+    assert replayed.status_code == 401
+    assert_openrosa_headers(replayed)
+    fresh = challenge_values(replayed["WWW-Authenticate"])
+    # stale=true: the credentials were right, only this use of the nonce is spent, so ODK
+    # Collect answers the new nonce by itself instead of asking the enumerator for a password.
+    assert fresh["stale"] == "true" and fresh["nonce"] != challenge_values(challenge)["nonce"]
+    assert Submission.objects.count() == 1
+    assert Submission.objects.get().answers["age"] == "34"
+
+    # A phone whose own request was refused so retries with the new nonce, and gets through.
+    retry = post(
+        client, url, forged, authorization(replayed["WWW-Authenticate"], "POST", url, *credential)
+    )
+    assert retry.status_code == 201
+    assert Submission.objects.count() == 2
+
+
+def test_a_replayed_head_is_refused_too(client, world, survey, credential):
+    url = reverse("surveys:openrosa_submission", kwargs={"pk": world.project.pk})
+    challenge = client.head(url, **COLLECT)["WWW-Authenticate"]
+    auth = authorization(challenge, "HEAD", url, *credential)
+    assert client.head(url, **COLLECT, HTTP_AUTHORIZATION=auth).status_code == 204
+    again = client.head(url, **COLLECT, HTTP_AUTHORIZATION=auth)
+    assert again.status_code == 401
+    assert challenge_values(again["WWW-Authenticate"])["stale"] == "true"
+
+
+def test_each_count_of_a_nonce_is_taken_once_in_any_order(client, world, survey, credential):
+    """A phone may send requests in parallel on one nonce, so counts may arrive out of order;
+    each is taken once, and a count already taken is refused."""
+    url = reverse("surveys:openrosa_submission", kwargs={"pk": world.project.pk})
+    challenge = client.head(url, **COLLECT)["WWW-Authenticate"]
+
+    def head(nc: int) -> int:
+        auth = authorization(challenge, "HEAD", url, *credential, nc=nc)
+        return client.head(url, **COLLECT, HTTP_AUTHORIZATION=auth).status_code
+
+    assert [head(1), head(2), head(4), head(3)] == [204, 204, 204, 204]
+    assert [head(2), head(4)] == [401, 401]
+    assert head(5) == 204
+
+
+def test_two_phones_answering_the_same_nonce_do_not_refuse_each_other(
+    client, world, survey, credential
+):
+    """The server keeps no record of whom it gave a nonce to, so two phones may answer the same
+    one, even with the same count and client nonce; neither is taken for a replay of the other."""
+    _token, other = services.create_token(
+        world.users["shams_me_officer"], world.project, [survey], "phone 2"
+    )
+    url = reverse("surveys:openrosa_submission", kwargs={"pk": world.project.pk})
+    challenge = client.head(url, **COLLECT)["WWW-Authenticate"]
+    for username, password in (credential, ("shams_me_officer", other)):
+        auth = authorization(challenge, "HEAD", url, username, password, nc=1, cnonce="same")
+        assert client.head(url, **COLLECT, HTTP_AUTHORIZATION=auth).status_code == 204
+    auth = authorization(challenge, "HEAD", url, *credential, nc=1, cnonce="other")
+    assert client.head(url, **COLLECT, HTTP_AUTHORIZATION=auth).status_code == 204
+
+
+def test_a_replayed_header_with_an_expired_nonce_is_still_just_stale(
+    client, world, survey, credential
+):
+    url = reverse("surveys:openrosa_submission", kwargs={"pk": world.project.pk})
+    old = openrosa.make_nonce(now=time.time() - openrosa.DIGEST_NONCE_SECONDS - 5)
+    challenge = f'Digest realm="Jusoor", qop="auth", nonce="{old}", opaque="x"'
+    auth = authorization(challenge, "HEAD", url, *credential)
+    for _attempt in range(2):
+        response = client.head(url, **COLLECT, HTTP_AUTHORIZATION=auth)
+        assert response.status_code == 401
+        assert challenge_values(response["WWW-Authenticate"])["stale"] == "true"
+    assert not DigestNonceUse.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor == "sqlite", reason="SQLite serialises writers; threads need PostgreSQL"
+)
+def test_the_same_header_sent_at_once_to_two_workers_is_taken_once(
+    flushable_audit_log, world, survey, credential
+):
+    """Each thread has its own database connection, as each gunicorn worker has; nothing but
+    the database is shared (without Redis the cache is each process's own)."""
+    from django.test import Client
+
+    url = reverse("surveys:openrosa_submission", kwargs={"pk": world.project.pk})
+    challenge = Client().head(url, **COLLECT)["WWW-Authenticate"]
+    auth = authorization(challenge, "HEAD", url, *credential)
+    start = threading.Barrier(2)
+    statuses: list[int] = []
+
+    def worker() -> None:
+        try:
+            start.wait()
+            response = Client().head(url, **COLLECT, HTTP_AUTHORIZATION=auth)
+            statuses.append(response.status_code)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [204, 401]
+
+
+def test_uses_of_expired_nonces_are_deleted_and_live_ones_kept(
+    client, world, survey, credential, monkeypatch
+):
+    now = datetime.now(UTC)
+    DigestNonceUse.objects.create(key="e" * 64, expires_at=now - timedelta(seconds=1))
+    DigestNonceUse.objects.create(key="l" * 64, expires_at=now + timedelta(seconds=300))
+    monkeypatch.setitem(views_openrosa._sweep, "next", 0.0)  # this process's sweep is due
+    url = reverse("surveys:openrosa_submission", kwargs={"pk": world.project.pk})
+    challenge = client.head(url, **COLLECT)["WWW-Authenticate"]
+    auth = authorization(challenge, "HEAD", url, *credential)
+    assert client.head(url, **COLLECT, HTTP_AUTHORIZATION=auth).status_code == 204
+    keys = set(DigestNonceUse.objects.values_list("key", flat=True))
+    assert "e" * 64 not in keys and "l" * 64 in keys and len(keys) == 2
+    # The new use is kept for the nonce's lifetime (and a minute for clocks that disagree).
+    use = DigestNonceUse.objects.exclude(key="l" * 64).get()
+    remaining = (use.expires_at - now).total_seconds()
+    lifetime = openrosa.DIGEST_NONCE_SECONDS + openrosa.DIGEST_CLOCK_SKEW_SECONDS
+    assert lifetime - 5 < remaining <= lifetime + 1
+
+
+def test_app_tokens_and_basic_leave_no_nonce_uses(client, world, survey, credential):
+    username, password = credential
+    key_url = reverse(
+        "surveys:openrosa_key_submission", kwargs={"token": password, "pk": world.project.pk}
+    )
+    assert post(client, key_url, submission_xml()).status_code == 201
+    url = reverse("surveys:openrosa_submission", kwargs={"pk": world.project.pk})
+    basic = "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
+    assert post(client, url, submission_xml("uuid:basic"), basic).status_code == 201
+    assert not DigestNonceUse.objects.exists()
