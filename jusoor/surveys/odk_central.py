@@ -15,6 +15,20 @@ space-separated choices, followed, when the export splits them, by one 0/1 colum
 ``PARENT_KEY`` and ``KEY``: ``uuid:…/trust/household[2]``, the instanceID followed by the groups
 and repeats down to this entry.
 
+Edits. Central keeps a submission as one logical record (``submissions.instanceId``, the
+instanceID of its FIRST version) with one or more versions (``submission_defs``, each with its
+own instanceID; an edit's XML names the version it replaces in ``meta/deprecatedID``). The
+export writes one row per logical submission, with the CURRENT version's answers: ``KEY`` and
+every repeat's ``PARENT_KEY``/``KEY`` are built from the first instanceID (central-backend,
+``lib/data/briefcase.js``: ``out[idxs.key] = submission.instanceId``), while the
+``meta-instanceID`` column comes from the current version's XML, and so differs from ``KEY``
+once the submission has been edited (``ReviewState`` is then ``edited``, ``Edits`` counts the
+edits). A ``meta-deprecatedID`` column is there only when the form itself declares that field,
+as Central exports only the fields of the form's definition. Here such a row is the submission
+under its current instanceID (``_uuid``), and ``earlier_ids`` gives the instanceIDs of its
+earlier versions the row names (``meta-deprecatedID``, then ``KEY``), by which the import finds
+the version it replaces.
+
 The sheets built here speak the Kobo export's language (``/`` paths, ``_uuid``, ``_index``,
 ``_parent_index``, ``_submission_time``, ``_validation_status``), so one analysis checks both.
 Each CSV is checked once here (zip, encoding, CSV syntax, keys); its rows are then parsed again
@@ -56,6 +70,9 @@ UNUSED_COLUMNS = {
     "Edits",
     "FormVersion",
 }
+# The current version's instanceID and the one it replaced, with and without group names.
+CURRENT_ID = ("meta-instanceID", "instanceID")
+DEPRECATED_ID = ("meta-deprecatedID", "deprecatedID")
 GEOPOINT_PARTS = ("-Latitude", "-Longitude", "-Altitude", "-Accuracy")
 INDEX = re.compile(r"\[\d+\]")
 
@@ -166,6 +183,8 @@ class _Table:
     rows: int = 0
     keys: set[str] = field(default_factory=set)
     first_child: dict[str, str] = field(default_factory=dict)  # PARENT_KEY -> KEY
+    # The form's CSV only, and only its edited rows: current instanceID -> earlier ones.
+    earlier: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def is_repeat(self) -> bool:
@@ -238,6 +257,8 @@ def _scan(member: str, data: bytes) -> _Table:
         key = table.headers.index("KEY")
         parent = table.headers.index("PARENT_KEY") if table.is_repeat else None
         status = table.headers.index("Status") if "Status" in table.headers else None
+        current = None if table.is_repeat else _column(table.headers, CURRENT_ID)
+        deprecated = None if table.is_repeat else _column(table.headers, DEPRECATED_ID)
         for offset, row in enumerate(records):
             table.rows = offset + 1
             if len(row) < len(table.headers):
@@ -248,11 +269,41 @@ def _scan(member: str, data: bytes) -> _Table:
                 table.keys.add(row[key].strip())
                 if parent is not None:
                     table.first_child.setdefault(row[parent].strip(), row[key].strip())
+            if current is not None and row[current].strip():
+                _note_edit(table, row[current], row[key], row[deprecated] if deprecated else "")
     except csv.Error as exc:
         raise ImportFileError(
             _("%(member)s is not a well-formed CSV: %(error)s") % {"member": member, "error": exc}
         ) from exc
     return table
+
+
+def _column(headers: list[str], names: tuple[str, ...]) -> int | None:
+    return next((headers.index(name) for name in names if name in headers), None)
+
+
+def _instance_id(text: str) -> str:
+    """As the import writes an instanceID (``uuid:`` before a bare UUID)."""
+    text = text.strip()
+    return text if not text or text.startswith("uuid:") else f"uuid:{text}"
+
+
+def _note_edit(table: _Table, current: str, key: str, deprecated: str) -> None:
+    """Remember the earlier instanceIDs of an edited row: the version it replaces (when the
+    form declares ``deprecatedID``), then the first version (``KEY``)."""
+    now = _instance_id(current)
+    earlier = tuple(
+        dict.fromkeys(i for i in (_instance_id(deprecated), _instance_id(key)) if i and i != now)
+    )
+    if earlier:
+        table.earlier[now] = earlier
+
+
+def earlier_ids(sheets: list[Sheet]) -> dict[str, tuple[str, ...]]:
+    """For each edited submission of a Central export, by its current instanceID: the
+    instanceIDs of earlier versions its row names, the nearest first. Empty for other files."""
+    rows = sheets[0].rows if sheets else None
+    return rows.table.earlier if isinstance(rows, _Rows) else {}
 
 
 def _refuse_encrypted(member: str, row: int, status: str) -> None:
@@ -335,12 +386,15 @@ def _main_sheet(table: _Table, group_paths: bool) -> Sheet:
             renamed.append("_submission_time")
         elif header == "ReviewState":
             renamed.append("_validation_status")
+        elif header in DEPRECATED_ID:
+            renamed.append("meta/deprecatedID")  # metadata, with or without group names
         elif header in UNUSED_COLUMNS or not header:
             renamed.append("")
         else:
             renamed.append(_question_header(header, group_paths))
     key = table.headers.index("KEY")
     review = table.headers.index("ReviewState") if "ReviewState" in table.headers else None
+    current = _column(table.headers, CURRENT_ID)
 
     def shape(row: Row) -> Row:
         for start in points:
@@ -348,6 +402,8 @@ def _main_sheet(table: _Table, group_paths: bool) -> Sheet:
         if review is not None:
             row[review] = REVIEW_STATES.get(row[review].strip(), "")
         row.append(row[key])  # _index: what each repeat's _parent_index points at
+        if current is not None and row[current].strip():
+            row[key] = row[current]  # _uuid: the current version's instanceID (see above)
         return row
 
     return Sheet(table.member, [*renamed, "_index"], _Rows(table, shape))

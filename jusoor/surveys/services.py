@@ -23,7 +23,7 @@ from jusoor.core import audit, crypto, writelock
 from jusoor.jobs.models import Job
 from jusoor.jobs.services import enqueue
 from jusoor.programmes.models import Project
-from jusoor.surveys import kobo_import, openrosa, xlsform
+from jusoor.surveys import kobo_import, odk_central, openrosa, xlsform
 from jusoor.surveys.models import (
     AppToken,
     Attachment,
@@ -413,12 +413,40 @@ def _open_import(content: bytes, filename: str) -> list[kobo_import.Sheet]:
         raise ValidationError(str(exc)) from exc
 
 
-def _stored_ids(form: Form) -> Callable[[list[str]], set[str]]:
-    def stored(ids: list[str]) -> set[str]:
-        found = Submission.objects.filter(form=form, instance_id__in=ids)
-        return set(found.values_list("instance_id", flat=True))
+def _stored(form: Form, ids: list[str]) -> set[str]:
+    found = Submission.objects.filter(form=form, instance_id__in=ids)
+    return set(found.values_list("instance_id", flat=True))
 
-    return stored
+
+@dataclass
+class _StoredLookup:
+    """``known`` for ``kobo_import.analyse``: which instanceIDs are stored, counting on the way
+    the rows that are edits of a stored submission (see ``_edits_in``)."""
+
+    form: Form
+    earlier: dict[str, tuple[str, ...]]
+    edits: int = 0
+
+    def __call__(self, ids: list[str]) -> set[str]:
+        stored = _stored(self.form, ids)
+        fresh = [i for i in ids if i not in stored]
+        self.edits += len(_edits_in(self.form, fresh, self.earlier))
+        return stored
+
+
+def _edits_in(form: Form, ids: list[str], earlier: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Of these instanceIDs (none stored), those whose row names an earlier version that is
+    stored, with that version's instanceID (the nearest one the row names)."""
+    named = {i: earlier[i] for i in ids if i in earlier}
+    if not named:
+        return {}
+    stored = _stored(form, [e for versions in named.values() for e in versions])
+    found = {}
+    for instance_id, versions in named.items():
+        here = next((e for e in versions if e in stored), None)
+        if here is not None:
+            found[instance_id] = here
+    return found
 
 
 def _fill_preview(
@@ -427,12 +455,13 @@ def _fill_preview(
     """Check every row of the batch's file (streamed) and keep what the preview page shows."""
     version = _current_version(batch.form)
     sheets = _open_import(base64.b64decode(batch.content), batch.filename)
-    analysis = kobo_import.analyse(
-        version, sheets, known=_stored_ids(batch.form), progress=progress
-    )
+    known = _StoredLookup(batch.form, odk_central.earlier_ids(sheets))
+    analysis = kobo_import.analyse(version, sheets, known=known, progress=progress)
     batch.preview = {
         "rows": analysis.rows,
-        "new": analysis.new,
+        "new": analysis.new - known.edits,  # brand-new submissions
+        "edits": known.edits,  # new versions of stored submissions
+        "writes": analysis.new,  # what the import writes: both
         "existing": analysis.existing,
         "sheets": analysis.sheets,
         "columns": analysis.columns,
@@ -546,7 +575,10 @@ def commit_import(
     streamed pass that checks each row as it converts it and writes ``IMPORT_WRITE_CHUNK`` rows
     at a time (``progress(done, total)`` after each), all inside one transaction: a problem
     found on the way (the form changed since the preview) rolls the whole import back. Rows
-    whose instanceID is already stored are skipped. Returns the rows added."""
+    whose instanceID is already stored are skipped. A row of an ODK Central export that is an
+    edit of a stored submission (``odk_central.earlier_ids``) is stored as its new version, as
+    an edit sent by a phone is (``receive_submission``). Returns the rows added, edits
+    included."""
     if batch.status == ImportStatus.DONE:
         raise ValidationError(_("This file has already been imported."))
     if batch.status == ImportStatus.CHECKING:
@@ -556,44 +588,44 @@ def commit_import(
     form = batch.form
     version = _current_version(form)
     sheets = _open_import(base64.b64decode(batch.content), batch.filename)
+    earlier = odk_central.earlier_ids(sheets)
     personal = personal_paths(version)
     now = timezone.now()
     total = batch.preview.get("rows", 0)
     checked = kobo_import.Analysis()
     chunk: list[kobo_import.Record] = []
-    counts = {"done": 0, "added": 0, "skipped": 0}
+    counts = {"done": 0, "added": 0, "edits": 0, "skipped": 0}
+
+    def imported(record: kobo_import.Record) -> Submission:
+        answers = {**record.answers, "meta/instanceID": record.instance_id}
+        raw = openrosa.build_xml(version.definition, form.form_id, version.version, answers)
+        plain, private = openrosa.split_personal(record.answers, personal)
+        return Submission(
+            form=form,
+            version=version,
+            instance_id=record.instance_id,
+            xml=raw.decode("utf-8"),
+            xml_sha256=hashlib.sha256(raw).hexdigest(),
+            answers=plain,
+            pii=json.dumps(private, ensure_ascii=False) if private else "",
+            channel=Channel.IMPORT,
+            received_at=record.submitted_at or now,
+            status=record.status,
+            import_batch=batch,
+        )
 
     def write_chunk() -> None:
-        existing = set(
-            Submission.objects.filter(
-                form=form, instance_id__in=[r.instance_id for r in chunk]
-            ).values_list("instance_id", flat=True)
-        )
-        new = []
-        for record in chunk:
-            if record.instance_id in existing:
-                counts["skipped"] += 1
-                continue
-            answers = {**record.answers, "meta/instanceID": record.instance_id}
-            raw = openrosa.build_xml(version.definition, form.form_id, version.version, answers)
-            plain, private = openrosa.split_personal(record.answers, personal)
-            new.append(
-                Submission(
-                    form=form,
-                    version=version,
-                    instance_id=record.instance_id,
-                    xml=raw.decode("utf-8"),
-                    xml_sha256=hashlib.sha256(raw).hexdigest(),
-                    answers=plain,
-                    pii=json.dumps(private, ensure_ascii=False) if private else "",
-                    channel=Channel.IMPORT,
-                    received_at=record.submitted_at or now,
-                    status=record.status,
-                    import_batch=batch,
-                )
-            )
+        existing = _stored(form, [r.instance_id for r in chunk])
+        fresh = [r for r in chunk if r.instance_id not in existing]
+        edited = _edits_in(form, [r.instance_id for r in fresh], earlier)
+        new = [imported(r) for r in fresh if r.instance_id not in edited]
         Submission.objects.bulk_create(new)
-        counts["added"] += len(new)
+        for record in fresh:
+            if record.instance_id in edited:
+                _import_edit(actor, imported(record), edited[record.instance_id], batch)
+        counts["skipped"] += len(existing)
+        counts["edits"] += len(edited)
+        counts["added"] += len(new) + len(edited)
         counts["done"] += len(chunk)
         chunk.clear()
         if progress is not None:
@@ -620,9 +652,44 @@ def commit_import(
             request=request,
             file=batch.filename,
             added=counts["added"],
+            edits=counts["edits"],
             skipped=counts["skipped"],
         )
     return counts["added"]
+
+
+def _import_edit(
+    actor: User | None, submission: Submission, earlier_id: str, batch: KoboImport
+) -> None:
+    """Store an imported edit as the new version of the stored submission whose version
+    ``earlier_id`` is: it replaces the current version (a version already replaced, here or by
+    an earlier import, is followed to the one that replaced it), which stays in the history.
+    Called inside the import's transaction; the current version is locked (on PostgreSQL) so
+    that a phone's edit of the same submission waits instead of forking the history."""
+    replaced = Submission.objects.get(form=submission.form, instance_id=earlier_id)
+    while True:  # no loop: each version replaces one stored before it
+        replaced = Submission.objects.select_for_update().get(pk=replaced.pk)
+        following = Submission.objects.filter(replaces=replaced).first()
+        if following is None:
+            break
+        replaced = following
+    # A review made in Central after the edit is in the row; without one (Central marks the
+    # row "edited"), the stored submission's review carries over, as with a phone's edit.
+    if submission.status == SubmissionStatus.RECEIVED:
+        submission.status = replaced.status
+    submission.replaces = replaced
+    submission.enumerator_id = replaced.enumerator_id  # the same interview, edited
+    submission.save()
+    Submission.objects.filter(pk=replaced.pk).update(is_current=False)
+    audit.record(
+        actor,
+        "survey.submission.edit",
+        submission,
+        organisation=batch.form.project.owner_id,
+        form=batch.form.form_id,
+        channel=Channel.IMPORT,
+        file=batch.filename,
+    )
 
 
 def save_draft(

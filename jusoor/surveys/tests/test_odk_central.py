@@ -49,13 +49,19 @@ def submission(
     review: str = "",
     members: tuple[tuple[str, str], ...] = (),
     date: str = "2024-03-05T08:15:00.000Z",
+    current: str = "",
+    deprecated: str = "",
 ) -> dict[str, Any]:
+    """One row. ``current``: the instanceID of the version an edit made in Central (KEY stays
+    the first version's); ``deprecated``: the version it replaced, for a form declaring it."""
     return {
         "key": key,
         "date": date,
         "answers": [name, sex, age, causes, police],
         "review": review,
         "members": members,
+        "current": current or key,
+        "deprecated": deprecated,
     }
 
 
@@ -86,6 +92,7 @@ def central_zip(
     status: str = "",
     repeat_rows: list[list[str]] | None = None,
     extra_members: dict[str, bytes] | None = None,
+    deprecated_column: bool = False,
 ) -> bytes:
     """A zip as ODK Central's "Download all submissions" writes it, for the test form."""
     causes = ["causes", *(f"causes/{c}" for c in CAUSES if split)]
@@ -97,15 +104,18 @@ def central_zip(
         *causes,
         "trust-police" if group_paths else "police",
         "meta-instanceID" if group_paths else "instanceID",
+        *(["meta-deprecatedID" if group_paths else "deprecatedID"] if deprecated_column else []),
         *CENTRAL_META,
     ]
     rows = []
     for s in submissions:
         name, sex, age, chosen, police = s["answers"]
         ticks = [str(int(c in chosen.split())) for c in CAUSES] if split else []
+        edits = "0" if s["current"] == s["key"] else "1"
         rows.append(
-            [s["date"], name, sex, age, chosen, *ticks, police, s["key"]]
-            + [s["key"], "7", "enumerator1", "0", "0", status, s["review"], "", "0", "1"]
+            [s["date"], name, sex, age, chosen, *ticks, police, s["current"]]
+            + ([s["deprecated"]] if deprecated_column else [])
+            + [s["key"], "7", "enumerator1", "0", "0", status, s["review"], "", edits, "1"]
         )
     if repeat_rows is None:
         repeat_rows = [
@@ -276,6 +286,134 @@ def test_a_phone_sending_again_what_central_gave_adds_nothing(survey):
     )
     assert receipt.status == 202
     assert Submission.objects.filter(instance_id=FIRST).get().channel == "import"
+
+
+FIRST_EDITED = "uuid:2b8e6f0c-0d1a-4c55-9a51-0000000000e1"
+FIRST_EDITED_AGAIN = "uuid:2b8e6f0c-0d1a-4c55-9a51-0000000000e2"
+
+
+def edited(current: str, *, age: str = "35", review: str = "edited", deprecated: str = ""):
+    """FIRST as Central exports it once edited: KEY (and the repeat rows' keys) stay FIRST,
+    ``meta-instanceID`` is the current version's."""
+    return submission(
+        FIRST,
+        "فاطمة علي",
+        "female",
+        age,
+        "poverty injustice",
+        "2",
+        review=review,
+        members=(("حسن", "12"), ("زينب", "8")),
+        current=current,
+        deprecated=deprecated,
+    )
+
+
+def receive(survey: Form, instance_id: str, **kwargs: Any) -> services.Receipt:
+    return services.receive_submission(
+        forms=Form.objects.filter(pk=survey.pk), raw=submission_xml(instance_id, **kwargs)
+    )
+
+
+def test_an_edit_made_in_central_replaces_the_submission_the_phone_sent(officer, survey, world):
+    original = receive(survey, FIRST, age="34").submission
+    services.set_status(world.users["shams_me_officer"], original, "on_hold", "check the age")
+    upload(officer, survey, central_zip([edited(FIRST_EDITED), SUBMISSIONS[1]]))
+    batch = KoboImport.objects.get()
+    preview = batch.preview
+    assert (preview["new"], preview["edits"], preview["existing"]) == (1, 1, 0)
+    page = officer.get(reverse("surveys:import_preview", kwargs={"pk": batch.pk})).content
+    page = page.decode()
+    assert "1 edit of a stored submission" in page and "Import 2 submissions" in page
+
+    assert services.commit_import(None, batch) == 2
+    current = Submission.objects.get(instance_id=FIRST_EDITED)
+    assert current.answers["age"] == "35" and current.is_current
+    assert current.replaces == Submission.objects.get(instance_id=FIRST)
+    assert not current.replaces.is_current
+    assert current.status == "on_hold"  # Central's "edited" is no review: the stored one stays
+    assert len(current.answers["household"]) == 2  # the repeat rows still keyed by FIRST
+    assert Submission.objects.filter(is_current=True).count() == 2
+    detail = officer.get(reverse("surveys:submission", kwargs={"pk": current.pk})).content
+    assert FIRST in detail.decode()  # the earlier version, in the history
+
+    again = start(survey, central_zip([edited(FIRST_EDITED), SUBMISSIONS[1]]))
+    assert (again.preview["new"], again.preview["edits"], again.preview["existing"]) == (0, 0, 2)
+    assert services.commit_import(None, again) == 0
+    # The phone sending the same edit later is told it is here already.
+    receipt = receive(survey, FIRST_EDITED, age="35", deprecated_id=FIRST)
+    assert receipt.status == 202 and receipt.submission == current
+    assert Submission.objects.count() == 3
+
+
+def test_a_review_made_in_central_after_the_edit_is_kept(survey):
+    original = receive(survey, FIRST).submission
+    services.set_status(None, original, "on_hold")
+    services.commit_import(
+        None, start(survey, central_zip([edited(FIRST_EDITED, review="approved")]))
+    )
+    assert Submission.objects.get(instance_id=FIRST_EDITED).status == "approved"
+
+
+def test_an_edit_of_a_submission_imported_from_an_earlier_export(survey):
+    """Exports made one after the other: the first brings the submission, the second its
+    edit, the third its next edit, which replaces the second (found through the first's
+    KEY), so the history runs FIRST → FIRST_EDITED → FIRST_EDITED_AGAIN."""
+    services.commit_import(None, start(survey, central_zip()))
+    second = start(survey, central_zip([edited(FIRST_EDITED), SUBMISSIONS[1]]))
+    assert (second.preview["edits"], second.preview["existing"]) == (1, 1)
+    assert services.commit_import(None, second) == 1
+    third = start(survey, central_zip([edited(FIRST_EDITED_AGAIN, age="36"), SUBMISSIONS[1]]))
+    assert services.commit_import(None, third) == 1
+    latest = Submission.objects.exclude(instance_id=SECOND).get(is_current=True)
+    assert latest.instance_id == FIRST_EDITED_AGAIN and latest.answers["age"] == "36"
+    assert latest.replaces.instance_id == FIRST_EDITED
+    assert latest.replaces.replaces.instance_id == FIRST
+    assert latest.status == "approved"  # the first export's review, carried through the edits
+    assert Submission.objects.filter(is_current=True).count() == 2
+
+
+@pytest.mark.parametrize("group_paths", [True, False], ids=["group-names", "without"])
+def test_the_version_named_by_deprecated_id_is_the_one_replaced(survey, group_paths):
+    """A form declaring meta/deprecatedID has it exported: the version it names is found even
+    when the first one (KEY) never came here."""
+    receive(survey, FIRST_EDITED)
+    row = edited(FIRST_EDITED_AGAIN, deprecated=FIRST_EDITED)
+    batch = start(survey, central_zip([row], group_paths=group_paths, deprecated_column=True))
+    assert batch.preview["problem_count"] == 0, batch.preview["problems"]
+    assert not [c for c in batch.preview["columns"] if c["kind"] == "unmatched"]
+    assert batch.preview["edits"] == 1
+    services.commit_import(None, batch)
+    latest = Submission.objects.get(is_current=True)
+    assert latest.instance_id == FIRST_EDITED_AGAIN
+    assert latest.replaces.instance_id == FIRST_EDITED
+
+
+def test_an_edit_whose_earlier_versions_are_not_here_is_stored_under_its_current_id(survey):
+    batch = start(survey, central_zip([edited(FIRST_EDITED), SUBMISSIONS[1]]))
+    assert (batch.preview["new"], batch.preview["edits"]) == (2, 0)
+    assert services.commit_import(None, batch) == 2
+    stored = Submission.objects.get(instance_id=FIRST_EDITED)
+    assert stored.replaces is None and stored.answers["age"] == "35"
+    assert not Submission.objects.filter(instance_id=FIRST).exists()
+    assert len(stored.answers["household"]) == 2
+
+
+def test_an_import_that_fails_leaves_the_submission_it_would_edit_as_it_was(survey, monkeypatch):
+    receive(survey, FIRST)
+    batch = start(survey, central_zip([edited(FIRST_EDITED), SUBMISSIONS[1]]))
+    assert batch.preview["edits"] == 1  # so the edit is written before the failure
+    recorded = services.audit.record
+
+    def fail_at_the_end(actor, action, *args, **kwargs):
+        if action == "survey.import":
+            raise RuntimeError("the disk is full")
+        return recorded(actor, action, *args, **kwargs)
+
+    monkeypatch.setattr(services.audit, "record", fail_at_the_end)
+    with pytest.raises(RuntimeError):
+        services.commit_import(None, batch)
+    assert list(Submission.objects.values_list("instance_id", "is_current")) == [(FIRST, True)]
 
 
 @pytest.mark.parametrize(
