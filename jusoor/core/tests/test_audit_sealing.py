@@ -27,6 +27,20 @@ def test_a_sealed_event_cannot_be_sealed_again_or_changed():
 
 
 @pytest.mark.django_db
+def test_events_written_without_a_seal_are_sealed_in_order_on_every_database():
+    """Rows inserted without ``save`` (a bulk insert) wait for the next sealer on SQLite too."""
+    AuditEvent.objects.create(action="survey.export")
+    AuditEvent.objects.bulk_create(
+        [AuditEvent(action="person.view", object_id=str(n)) for n in range(3)]
+    )
+    assert seal_pending() >= 3
+    chain = list(AuditEvent.objects.order_by("sealed_seq"))
+    assert [e.object_id for e in chain if e.action == "person.view"] == ["0", "1", "2"]
+    assert all(len(e.hash) == 64 for e in chain)
+    assert verify_chain() == (len(chain), None)
+
+
+@pytest.mark.django_db
 def test_an_unsealed_event_accepts_its_seal_and_nothing_else():
     """Only PostgreSQL has events waiting for their seal; on SQLite they are sealed at once."""
     if connection.vendor != "postgresql":
