@@ -109,6 +109,27 @@ def _is_empty(row: list[Any]) -> bool:
     return not any(v not in (None, "") for v in row)
 
 
+# An HXL hashtag with its attributes (#adm1+name, #meta+id): https://hxlstandard.org/standard/
+_HXL_TAG = re.compile(r"#[a-z][a-z0-9_]*(\s*\+\s*[a-z][a-z0-9_]*)*", re.IGNORECASE)
+
+
+def _is_hashtag_row(row: list[Any]) -> bool:
+    values = [str(v).strip() for v in row if v not in (None, "")]
+    return bool(values) and all(_HXL_TAG.fullmatch(v) for v in values)
+
+
+def _data_rows(rows: Iterator[list[Any]]) -> Iterator[list[Any]]:
+    """The rows under the header. An HXL hashtag row right under it (Kobo's exports and ours
+    can have one) comes out empty: it is skipped like a blank line, and the rows after it keep
+    the line numbers problems are reported with."""
+    next(rows, None)
+    first = next(rows, None)
+    if first is None:
+        return
+    yield [None] * len(first) if _is_hashtag_row(first) else first
+    yield from rows
+
+
 @contextlib.contextmanager
 def without_gc_pauses() -> Iterator[None]:
     """Reading a large file makes millions of small objects, none in a cycle; Python's cyclic
@@ -198,9 +219,7 @@ class CsvRows:
             raise ImportFileError(_("The CSV file is damaged: %(error)s") % {"error": exc}) from exc
 
     def __iter__(self) -> Iterator[list[str]]:
-        rows = self.all_rows()
-        next(rows, None)
-        return rows
+        return _data_rows(self.all_rows())
 
     def estimated_count(self) -> int:
         """Lines less the header (a quoted value may hold a line break: only an estimate)."""
@@ -265,9 +284,7 @@ class XlsxRows:
         self.path = path
 
     def __iter__(self) -> Iterator[list[Any]]:
-        rows = self.workbook.all_rows(self.path)
-        next(rows, None)
-        return rows
+        return _data_rows(self.workbook.all_rows(self.path))
 
     def estimated_count(self) -> int:
         try:

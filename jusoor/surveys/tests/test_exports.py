@@ -271,7 +271,8 @@ def test_our_xlsx_export_imports_back_as_nothing_new_and_no_problem(
     assert Submission.objects.filter(form=two_channels).count() == 2
 
 
-def test_our_csv_export_imports_back_as_nothing_new_and_no_problem(client, world):
+@pytest.mark.parametrize("hxl", ["", "on"])
+def test_our_csv_export_imports_back_as_nothing_new_and_no_problem(client, world, hxl):
     flat = make_form(world.project, survey=SURVEY[:8], form_id="flat")
     forms = Form.objects.filter(pk=flat.pk)
     services.receive_submission(forms=forms, raw=submission_xml("uuid:f1", form_id="flat"))
@@ -279,7 +280,8 @@ def test_our_csv_export_imports_back_as_nothing_new_and_no_problem(client, world
         forms=forms, raw=submission_xml("uuid:f2", form_id="flat"), channel=Channel.SELF
     )
     client.force_login(world.users["shams_me_officer"])
-    content = download(client, flat, format="csv", headers="xml")
+    content = download(client, flat, format="csv", headers="xml", hxl=hxl)
+    assert (b"#meta+channel" in content) == bool(hxl)
     batch = reimport(client, flat, content, "flat.csv")
     preview = batch.preview
     assert preview["problem_count"] == 0, preview["problems"]
