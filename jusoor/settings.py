@@ -225,6 +225,8 @@ JUSOOR_SELF_COMPLETION_PER_ADDRESS = int(env("JUSOOR_SELF_COMPLETION_PER_ADDRESS
 
 # OpenRosa submissions larger than this many bytes answer 413.
 JUSOOR_SUBMISSION_MAX_BYTES = int(env("JUSOOR_SUBMISSION_MAX_BYTES", str(10 * 1024 * 1024)))
+# What an app token reaches is read again at most this often per server process (surveys.access).
+JUSOOR_TOKEN_GRANT_SECONDS = float(env("JUSOOR_TOKEN_GRANT_SECONDS", "3"))
 
 # Retention periods in days per dataset (docs/security.md), as JSON: for every organisation
 # ({"surveys.web_drafts": 30}) and per organisation slug ({"shams": {"surveys.web_drafts": 30}}).

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jusoor.core import sealer
 from jusoor.core.chain import event_hash
 
 
@@ -41,8 +42,8 @@ class AuditEvent(models.Model):
     data = models.JSONField(_("details"), default=dict, blank=True)
     # Each event seals the one before it: changing or removing any past event breaks the chain
     # from there on, which `verify_chain` reports. The chain runs in `sealed_seq` order. Events are
-    # sealed just after their own transaction commits (see `seal_pending`), so that concurrent
-    # writers do not queue on one lock until their commits reach the disk.
+    # sealed just after their own transaction commits (`seal_pending`, called as `core.sealer`
+    # says), so that concurrent writers do not queue on one lock until their commits reach disk.
     previous_hash = models.CharField(max_length=64, blank=True, editable=False)
     hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     sealed_seq = models.BigIntegerField(null=True, blank=True, unique=True, editable=False)
@@ -76,9 +77,9 @@ class AuditEvent(models.Model):
                 super().save(*args, **kwargs)
             return
         super().save(*args, **kwargs)
-        # Sealed by whoever commits next and holds the chain; failing to seal must not undo
-        # the work this event records (the next commit, the worker or a check seals it).
-        transaction.on_commit(seal_pending, robust=True)
+        # Sealed after the commit (core.sealer); failing to seal must not undo the work this
+        # event records (the next sealer, the worker or a check seals it).
+        transaction.on_commit(sealer.after_commit, robust=True)
 
     def compute_hash(self) -> str:
         return event_hash(self)

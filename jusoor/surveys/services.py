@@ -7,7 +7,7 @@ import hashlib
 import json
 import secrets
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -160,7 +160,8 @@ def receive_submission(
     channel: str = Channel.OPENROSA,
     request: HttpRequest | None = None,
 ) -> Receipt:
-    """Store one submission's XML. ``forms`` is what the sender may submit to (a queryset).
+    """Store one submission's XML. ``forms`` is what the sender may submit to: a queryset, or
+    forms by form_id already read (an app token's grant, ``access.token_grant``).
 
     The same instanceID with the same bytes is a re-submission (ODK Collect sends the XML again
     with each batch of attachments): its new attachments are kept and 202 is answered. The same
@@ -176,14 +177,17 @@ def receive_submission(
         parsed = openrosa.parse_submission(raw)
     except openrosa.SubmissionXMLError as exc:
         raise SubmissionRefused(str(exc)) from exc
-    form = (
-        forms.filter(form_id=parsed.form_id)
-        .select_related("project")
-        # What storing needs; compiling every column of forms and projects costs more than the
-        # query. Anything else a caller reads later loads on first use.
-        .only("id", "project_id", "form_id", "created_at", "project__owner_id")
-        .first()
-    )
+    if isinstance(forms, Mapping):
+        form = forms.get(parsed.form_id)
+    else:
+        form = (
+            forms.filter(form_id=parsed.form_id)
+            .select_related("project")
+            # What storing needs; compiling every column of forms and projects costs more than
+            # the query. Anything else a caller reads later loads on first use.
+            .only("id", "project_id", "form_id", "created_at", "project__owner_id")
+            .first()
+        )
     if form is None:
         raise SubmissionRefused(
             _("No form %(form)s open to you here.") % {"form": parsed.form_id}, 404

@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -35,7 +36,7 @@ from django.views.decorators.http import require_http_methods
 from jusoor.accounts.models import User
 from jusoor.programmes.models import Project
 from jusoor.surveys import openrosa, services
-from jusoor.surveys.access import collectable_forms, token_forms
+from jusoor.surveys.access import collectable_forms, token_forms, token_grant
 from jusoor.surveys.models import AppToken, DigestNonceUse, Form
 
 MAX_SUBMISSION_BYTES = getattr(settings, "JUSOOR_SUBMISSION_MAX_BYTES", 10 * 1024 * 1024)
@@ -168,31 +169,15 @@ def _basic_credentials(request: HttpRequest) -> tuple[str, str] | None:
     return username, password
 
 
-_TOKEN_FIELDS = (
-    "user_id",
-    "project_id",
-    "user__username",
-    "user__is_active",
-    "project__owner_id",
-)
-
-
 def _sender(request: HttpRequest, pk: int, token: str | None) -> tuple[User, Project, object]:
-    """(who, project, the forms they may use), or _Denied with the answer to give."""
+    """(who, project, the forms they may use: a queryset, or by form_id for an app token), or
+    _Denied with the answer to give."""
     if token is not None:
-        # One query finds the token and its project; an unknown project is still a 404.
-        found = (
-            AppToken.objects.select_related("user", "project")
-            # Only what the submission path reads: compiling the SQL for every column of
-            # users and projects cost more than the query itself.
-            .only(*_TOKEN_FIELDS)
-            .filter(token_hash=services.hash_token(token), revoked_at=None, project_id=pk)
-            .first()
-        )
-        if found is None or not found.user.is_active:
-            get_object_or_404(Project, pk=pk)
+        grant = token_grant(services.hash_token(token), pk)
+        if grant is None:
+            get_object_or_404(Project, pk=pk)  # an unknown project is still a 404
             raise _Denied(_message(_("This app token is not valid (revoked or mistyped)."), 403))
-        return found.user, found.project, token_forms(found)
+        return grant.user(), grant.project(), grant.form_map()
     project = get_object_or_404(Project, pk=pk)
     params = openrosa.parse_digest(request.META.get("HTTP_AUTHORIZATION", ""))
     if params is not None:
@@ -212,6 +197,12 @@ def _sender(request: HttpRequest, pk: int, token: str | None) -> tuple[User, Pro
     return user, project, collectable_forms(user, project)
 
 
+def _queryset(forms: object) -> QuerySet[Form]:
+    if isinstance(forms, dict):
+        return Form.objects.filter(pk__in=[form.pk for form in forms.values()])
+    return forms  # type: ignore[return-value]
+
+
 @csrf_exempt
 @require_http_methods(["GET", "HEAD"])
 def form_list(request: HttpRequest, pk: int, token: str | None = None) -> HttpResponse:
@@ -221,7 +212,7 @@ def form_list(request: HttpRequest, pk: int, token: str | None = None) -> HttpRe
         return denied.response
     wanted = request.GET.get("formID")
     entries = []
-    for form in forms.order_by("title"):  # type: ignore[attr-defined]
+    for form in _queryset(forms).order_by("title"):
         if wanted and form.form_id != wanted:
             continue
         version = form.current_version
@@ -257,7 +248,7 @@ def form_download(
         _user, _project, forms = _sender(request, pk, token)
     except _Denied as denied:
         return denied.response
-    form: Form | None = forms.filter(form_id=form_id).first()  # type: ignore[attr-defined]
+    form: Form | None = _queryset(forms).filter(form_id=form_id).first()
     version = form.current_version if form else None
     if version is None:
         return _message(_("No such form."), 404)

@@ -4,10 +4,12 @@ still ends up sealed, in one unbroken chain, with nothing in it changeable after
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 from django.db import DatabaseError, connection, connections, transaction
 
+from jusoor.core import sealer
 from jusoor.core.models import AuditEvent, seal_pending, verify_chain
 
 DATABASE_REFUSED = DatabaseError  # each database names the trigger's refusal differently
@@ -119,3 +121,27 @@ def test_an_event_committed_while_another_process_seals_is_not_left_behind(
     AuditEvent.objects.create(action="survey.export")
     assert not AuditEvent.objects.filter(sealed_seq__isnull=True).exists()
     assert verify_chain() == (2, None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_web_servers_sealing_thread_seals_what_requests_committed(flushable_audit_log):
+    """The web server seals in one thread per process: requests return without sealing, and
+    their events are sealed a moment later, in one batch, in one unbroken chain."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite seals in the writing transaction")
+    sealer.run_in_background()
+    try:
+        for n in range(5):
+            with transaction.atomic():
+                AuditEvent.objects.create(action="survey.submission.receive", object_id=str(n))
+        deadline = time.monotonic() + 30
+        while AuditEvent.objects.filter(sealed_seq__isnull=True).exists():
+            assert time.monotonic() < deadline, "the sealing thread did not seal the events"
+            time.sleep(0.05)
+    finally:
+        sealer.stop_background()
+    assert AuditEvent.objects.count() == 5
+    assert verify_chain() == (5, None)
+    # Stopped: the committing process seals again, at once.
+    AuditEvent.objects.create(action="survey.export")
+    assert not AuditEvent.objects.filter(sealed_seq__isnull=True).exists()
