@@ -20,6 +20,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from lxml import etree as LXML  # only to build documents; parsing goes through defusedxml
 
 OPENROSA_VERSION = "1.0"
 FORMLIST_NS = "http://openrosa.org/xforms/xformsList"
@@ -142,10 +143,17 @@ def merge_personal(plain: dict[str, Any], private: dict[str, Any]) -> dict[str, 
 def build_xml(
     definition: dict[str, Any], form_id: str, version: str, answers: dict[str, Any]
 ) -> bytes:
-    """The XML ODK Collect would send for these answers (used by imports and the demo)."""
-    root = ET.Element(definition.get("name") or "data", {"id": form_id, "version": version})
+    """The XML ODK Collect would send for these answers (used by imports and the demo).
+
+    Built with lxml, which writes a document several times faster than the standard library (an
+    import builds one per row). Characters XML cannot hold (control characters a spreadsheet
+    cell may carry) are left out of the document; the answers keep them."""
+    root = LXML.Element(definition.get("name") or "data", {"id": form_id, "version": version})
     _build(root, definition.get("children") or [], "", answers)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=False)
+    return LXML.tostring(root, encoding="utf-8", xml_declaration=False)
+
+
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _build(parent: Any, children: list[dict[str, Any]], prefix: str, answers: dict[str, Any]):
@@ -157,16 +165,16 @@ def _build(parent: Any, children: list[dict[str, Any]], prefix: str, answers: di
         kind = child.get("type")
         if kind == "repeat":
             for entry in answers.get(path) or []:
-                element = ET.SubElement(parent, name)
+                element = LXML.SubElement(parent, name)
                 _build(element, child.get("children") or [], f"{path}/", entry)
         elif kind == "group" or child.get("children"):
-            element = ET.SubElement(parent, name)
+            element = LXML.SubElement(parent, name)
             _build(element, child.get("children") or [], f"{path}/", answers)
         else:
-            element = ET.SubElement(parent, name)
+            element = LXML.SubElement(parent, name)
             value = answers.get(path)
             if value not in (None, ""):
-                element.text = str(value)
+                element.text = _NOT_IN_XML.sub("", str(value))
 
 
 def form_list_xml(entries: list[dict[str, str]]) -> bytes:

@@ -451,3 +451,21 @@ def test_a_change_made_by_another_process_is_seen_within_the_grant_seconds(
         submit(client, world.project, submission_xml("uuid:c"), user=None, url=url).status_code
         == 403
     )
+
+
+def test_the_xml_built_for_an_import_leaves_out_characters_xml_cannot_hold():
+    """A spreadsheet cell may carry a control character; the document must still parse."""
+    from jusoor.surveys import openrosa
+
+    definition = {
+        "name": "data",
+        "children": [
+            {"name": "note", "type": "text"},
+            {"name": "household", "type": "repeat", "children": [{"name": "age", "type": "int"}]},
+        ],
+    }
+    answers = {"note": "خط\x0bثانٍ & <b>", "household": [{"household/age": 7}]}
+    raw = openrosa.build_xml(definition, "pve_survey", "1", answers)
+    root = fromstring(raw)  # raises on a character XML cannot hold
+    assert root.findtext("note") == "خطثانٍ & <b>"
+    assert root.findtext("household/age") == "7"
