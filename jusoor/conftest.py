@@ -30,6 +30,23 @@ TEST_PII_KEY = "dGVzdC1rZXktMzItYnl0ZXMtbG9uZy0xMjM0NTY3ODk="  # 32 bytes, tests
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _close_stray_connections_before_teardown(django_db_setup, django_db_blocker):
+    """Threads that tests start (a live server's request threads, a sealing thread) can leave a
+    connection to the test database open, and PostgreSQL then refuses to drop the database at
+    the end of the run. Those connections are closed first."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _pii_key():
     settings.PII_KEY = TEST_PII_KEY
     crypto.reset_caches()
