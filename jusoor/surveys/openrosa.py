@@ -145,9 +145,9 @@ def build_xml(
 ) -> bytes:
     """The XML ODK Collect would send for these answers (used by imports and the demo).
 
-    Built with lxml, which writes a document several times faster than the standard library (an
-    import builds one per row). Characters XML cannot hold (control characters a spreadsheet
-    cell may carry) are left out of the document; the answers keep them."""
+    Built with lxml (an import builds one per row; about 1.5 times as fast as the standard
+    library's writer here). Characters XML cannot hold (control characters a spreadsheet cell
+    may carry) are left out of the document; the answers keep them."""
     root = LXML.Element(definition.get("name") or "data", {"id": form_id, "version": version})
     _build(root, definition.get("children") or [], "", answers)
     return LXML.tostring(root, encoding="utf-8", xml_declaration=False)
