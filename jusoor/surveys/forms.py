@@ -125,7 +125,11 @@ class ImportForm(BaseForm):
         if upload.size > 100 * 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than 100 MB."))
         if not upload.name.lower().endswith((".xlsx", ".csv", ".zip")):
-            raise forms.ValidationError(_("The file must be .xlsx, .csv or an ODK Central .zip."))
+            raise forms.ValidationError(
+                _(
+                    "The file must be .xlsx, .csv or a .zip of CSV files (exported from ODK Central or Jusoor)."
+                )
+            )
         return upload
 
 

@@ -150,14 +150,18 @@ def read_file(content: bytes, filename: str) -> list[Sheet]:
     ``analyse`` and listed as a problem of its sheet."""
     with without_gc_pauses():
         if filename.lower().endswith(".csv"):
-            return [_read_csv(content, filename)]
+            return [read_csv(content, filename)]
         if filename.lower().endswith(".xlsx"):
             return _read_xlsx(content)
         if filename.lower().endswith(".zip"):
             from jusoor.surveys.odk_central import read_zip  # ODK Central's CSV export
 
             return read_zip(content, filename)
-    raise ImportFileError(_("The file must be .xlsx, .csv or an ODK Central .zip."))
+    raise ImportFileError(
+        _(
+            "The file must be .xlsx, .csv or a .zip of CSV files (exported from ODK Central or Jusoor)."
+        )
+    )
 
 
 def estimated_rows(sheet: Sheet) -> int:
@@ -227,7 +231,7 @@ class CsvRows:
         return max(0, lines - 1)
 
 
-def _read_csv(content: bytes, filename: str) -> Sheet:
+def read_csv(content: bytes, filename: str) -> Sheet:
     encoding = csv_encoding(content)
     probe = CsvRows(content, encoding, ",")
     first = probe.text().readline()

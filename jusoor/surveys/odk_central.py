@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from jusoor.surveys.kobo_import import ImportFileError, Sheet
+from jusoor.surveys.kobo_import import ImportFileError, Sheet, read_csv
 
 MAX_MEMBERS = 10_000
 MAX_CSV_BYTES = 256 * 1024 * 1024  # all CSVs together, unpacked: what the server will hold
@@ -81,7 +81,11 @@ Row = list[str]
 
 def read_zip(content: bytes, filename: str) -> list[Sheet]:
     """The form's sheet first, then one sheet per repeat, parents before their children."""
-    tables = [_scan(name, data) for name, data in _csv_members(content, filename)]
+    members = _csv_members(content, filename)
+    kobo_shaped = _kobo_shaped_sheets(members)
+    if kobo_shaped is not None:
+        return kobo_shaped
+    tables = [_scan(name, data) for name, data in members]
     mains = [t for t in tables if not t.is_repeat]
     repeats = [t for t in tables if t.is_repeat]
     if not mains:
@@ -100,6 +104,28 @@ def read_zip(content: bytes, filename: str) -> list[Sheet]:
     sheets = [_main_sheet(main, group_paths)]
     for table in sorted(repeats, key=lambda t: paths[t.member].count("/")):
         sheets.append(_repeat_sheet(table, paths[table.member], group_paths))
+    return sheets
+
+
+def _kobo_shaped_sheets(members: list[tuple[str, bytes]]) -> list[Sheet] | None:
+    """A zip of Kobo-shaped CSVs, as Jusoor's own CSV export of a form with repeat groups writes
+    it (``<form>-data.csv``, then ``<form>-<repeat>.csv`` linked by ``_index`` and
+    ``_parent_index``): the same sheets as the XLSX export, read as that is. None for anything
+    else (Central's export has ``KEY`` columns)."""
+    names = [name.rsplit("/", 1)[-1] for name, _data in members]
+    mains = [n for n in names if n.endswith("-data.csv")]
+    if len(mains) != 1:
+        return None
+    prefix = mains[0][: -len("data.csv")]
+    sheets = []
+    for (member, data), name in zip(members, names, strict=True):
+        sheet = read_csv(data, member)
+        if "KEY" in sheet.headers or "_index" not in sheet.headers:
+            return None
+        sheet.name = name[len(prefix) : -len(".csv")] if name.startswith(prefix) else name[:-4]
+        sheets.append(sheet)
+    # The form's sheet first; the repeats in the order the export wrote them (parents first).
+    sheets.sort(key=lambda sheet: sheet.name != "data")
     return sheets
 
 

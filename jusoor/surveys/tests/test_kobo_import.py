@@ -305,7 +305,7 @@ def test_a_repeat_row_pointing_at_no_parent_is_a_problem(officer, survey):
     [
         (b"PK\x03\x04broken", "export.xlsx", "could not be read as an Excel workbook"),
         (b"", "export.csv", "empty"),
-        (b"a,b", "export.json", "must be .xlsx, .csv or an ODK Central .zip"),
+        (b"a,b", "export.json", "must be .xlsx, .csv or a .zip of CSV files"),
     ],
     ids=["broken-xlsx", "empty-csv", "wrong-type"],
 )
