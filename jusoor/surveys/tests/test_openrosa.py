@@ -383,19 +383,20 @@ def _token_url(world, raw):
     return reverse("surveys:openrosa_key_submission", kwargs={"token": raw, "pk": world.project.pk})
 
 
+def _send(client, world, url, instance_id):
+    """The status a phone with this token address gets for a new submission."""
+    return submit(
+        client, world.project, submission_xml(instance_id), user=None, url=url
+    ).status_code
+
+
 def test_a_token_revoked_in_this_process_is_refused_at_once(client, world, survey):
     enumerator = world.users["shams_enumerator"]
     token, raw = services.create_token(enumerator, world.project, [survey])
     url = _token_url(world, raw)
-    assert (
-        submit(client, world.project, submission_xml("uuid:a"), user=None, url=url).status_code
-        == 201
-    )
+    assert _send(client, world, url, "uuid:a") == 201
     services.revoke_token(enumerator, token)
-    assert (
-        submit(client, world.project, submission_xml("uuid:b"), user=None, url=url).status_code
-        == 403
-    )
+    assert _send(client, world, url, "uuid:b") == 403
     assert list(Submission.objects.values_list("instance_id", flat=True)) == ["uuid:a"]
 
 
@@ -403,26 +404,14 @@ def test_closing_a_form_or_unassigning_the_enumerator_is_seen_at_once(client, wo
     enumerator = world.users["shams_enumerator"]
     _token, raw = services.create_token(enumerator, world.project, [survey])
     url = _token_url(world, raw)
-    assert (
-        submit(client, world.project, submission_xml("uuid:a"), user=None, url=url).status_code
-        == 201
-    )
+    assert _send(client, world, url, "uuid:a") == 201
     survey.enumerators.set([world.users["shams_me_officer"]])
-    assert (
-        submit(client, world.project, submission_xml("uuid:b"), user=None, url=url).status_code
-        == 404
-    )
+    assert _send(client, world, url, "uuid:b") == 404
     survey.enumerators.clear()
-    assert (
-        submit(client, world.project, submission_xml("uuid:c"), user=None, url=url).status_code
-        == 201
-    )
+    assert _send(client, world, url, "uuid:c") == 201
     survey.is_open = False
     survey.save()
-    assert (
-        submit(client, world.project, submission_xml("uuid:d"), user=None, url=url).status_code
-        == 404
-    )
+    assert _send(client, world, url, "uuid:d") == 404
     assert sorted(Submission.objects.values_list("instance_id", flat=True)) == ["uuid:a", "uuid:c"]
 
 
@@ -436,21 +425,12 @@ def test_a_change_made_by_another_process_is_seen_within_the_grant_seconds(
     enumerator = world.users["shams_enumerator"]
     token, raw = services.create_token(enumerator, world.project, [survey])
     url = _token_url(world, raw)
-    assert (
-        submit(client, world.project, submission_xml("uuid:a"), user=None, url=url).status_code
-        == 201
-    )
+    assert _send(client, world, url, "uuid:a") == 201
     type(token).objects.filter(pk=token.pk).update(revoked_at=timezone.now())  # no signal
-    assert (
-        submit(client, world.project, submission_xml("uuid:b"), user=None, url=url).status_code
-        == 201
-    )
+    assert _send(client, world, url, "uuid:b") == 201
     later = time.monotonic() + access._GRANT_SECONDS + 0.1
     monkeypatch.setattr(access, "_clock", lambda: later)
-    assert (
-        submit(client, world.project, submission_xml("uuid:c"), user=None, url=url).status_code
-        == 403
-    )
+    assert _send(client, world, url, "uuid:c") == 403
 
 
 def test_the_xml_built_for_an_import_leaves_out_characters_xml_cannot_hold():
