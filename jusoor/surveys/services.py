@@ -6,9 +6,11 @@ import base64
 import hashlib
 import json
 import secrets
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -28,6 +30,7 @@ from jusoor.surveys.models import (
     AppToken,
     Attachment,
     Channel,
+    DigestNonceUse,
     Form,
     FormVersion,
     ImportStatus,
@@ -319,6 +322,45 @@ def set_status(
             comment=comment,
         )
     return review
+
+
+# --- HTTP Digest: each answer taken once -------------------------------------------------------
+
+# Each process deletes the uses of expired nonces at most this often, in a Digest request.
+_SWEEP_SECONDS = 60.0
+_sweep = {"next": 0.0}
+
+
+def take_nonce_use(params: dict[str, str], age: float) -> bool:
+    """Record this answer's use of its nonce; False when it was taken before (a replay).
+
+    Each (nonce, nc, cnonce) is taken once, as RFC 7616 asks, rather than requiring nc to grow:
+    a phone's HTTP client may send requests in parallel on one nonce (okhttp-digest shares it
+    between them), so its counts may arrive out of order. The unique key refuses the second
+    use atomically across processes and servers, with or without a shared cache; the savepoint
+    keeps a caller's transaction usable after the refusal.
+    """
+    now = time.time()
+    _sweep_nonce_uses(now)
+    # Kept a minute past the nonce's end, in case a server that sweeps runs ahead of the clock
+    # of one that still takes the nonce.
+    until = now - age + openrosa.DIGEST_NONCE_SECONDS + openrosa.DIGEST_CLOCK_SKEW_SECONDS
+    try:
+        with transaction.atomic():
+            DigestNonceUse.objects.create(
+                key=openrosa.nonce_use_key(params), expires_at=datetime.fromtimestamp(until, UTC)
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def _sweep_nonce_uses(now: float) -> None:
+    """Delete the uses of nonces that have expired: no answer with them is taken any more."""
+    if time.monotonic() < _sweep["next"]:
+        return
+    _sweep["next"] = time.monotonic() + _SWEEP_SECONDS
+    DigestNonceUse.objects.filter(expires_at__lt=datetime.fromtimestamp(now, UTC)).delete()
 
 
 def hash_token(raw: str) -> str:

@@ -16,13 +16,10 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
-import time
-from datetime import UTC, datetime
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -37,7 +34,7 @@ from jusoor.accounts.models import User
 from jusoor.programmes.models import Project
 from jusoor.surveys import openrosa, services
 from jusoor.surveys.access import collectable_forms, token_forms, token_grant
-from jusoor.surveys.models import AppToken, DigestNonceUse, Form
+from jusoor.surveys.models import AppToken, Form
 
 MAX_SUBMISSION_BYTES = getattr(settings, "JUSOOR_SUBMISSION_MAX_BYTES", 10 * 1024 * 1024)
 
@@ -106,7 +103,7 @@ def _digest_token(request: HttpRequest, project: Project, params: dict[str, str]
     for found in _credentials(project, params["username"]):
         expected = openrosa.digest_response(found.digest_ha1, method, params)
         if hmac.compare_digest(expected, params["response"].lower()) and found.user.is_active:
-            if not _take_nonce_use(params, age):
+            if not services.take_nonce_use(params, age):
                 # This very answer was taken before: a captured header replayed, or one the
                 # phone's HTTP client resent by itself after a dropped connection. The password
                 # was right and only this use of the nonce is spent, so the answer is stale=true
@@ -118,43 +115,6 @@ def _digest_token(request: HttpRequest, project: Project, params: dict[str, str]
                 raise _Denied(_unauthorised(request, stale=True))
             return found
     raise _Denied(_unauthorised(request))
-
-
-# Each process deletes the uses of expired nonces at most this often, in a Digest request.
-_SWEEP_SECONDS = 60.0
-_sweep = {"next": 0.0}
-
-
-def _take_nonce_use(params: dict[str, str], age: float) -> bool:
-    """Record this answer's use of its nonce; False when it was taken before (a replay).
-
-    Each (nonce, nc, cnonce) is taken once, as RFC 7616 asks, rather than requiring nc to grow:
-    a phone's HTTP client may send requests in parallel on one nonce (okhttp-digest shares it
-    between them), so its counts may arrive out of order. The unique key refuses the second
-    use atomically across processes and servers, with or without a shared cache; the savepoint
-    keeps a caller's transaction usable after the refusal.
-    """
-    now = time.time()
-    _sweep_nonce_uses(now)
-    # Kept a minute past the nonce's end, in case a server that sweeps runs ahead of the clock
-    # of one that still takes the nonce.
-    until = now - age + openrosa.DIGEST_NONCE_SECONDS + openrosa.DIGEST_CLOCK_SKEW_SECONDS
-    try:
-        with transaction.atomic():
-            DigestNonceUse.objects.create(
-                key=openrosa.nonce_use_key(params), expires_at=datetime.fromtimestamp(until, UTC)
-            )
-    except IntegrityError:
-        return False
-    return True
-
-
-def _sweep_nonce_uses(now: float) -> None:
-    """Delete the uses of nonces that have expired: no answer with them is taken any more."""
-    if time.monotonic() < _sweep["next"]:
-        return
-    _sweep["next"] = time.monotonic() + _SWEEP_SECONDS
-    DigestNonceUse.objects.filter(expires_at__lt=datetime.fromtimestamp(now, UTC)).delete()
 
 
 def _basic_credentials(request: HttpRequest) -> tuple[str, str] | None:

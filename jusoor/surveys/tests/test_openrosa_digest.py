@@ -22,7 +22,7 @@ from django.db import close_old_connections, connection
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
-from jusoor.surveys import openrosa, services, views_openrosa
+from jusoor.surveys import openrosa, services
 from jusoor.surveys.models import AppToken, DigestNonceUse, Submission
 from jusoor.surveys.tests.factories import make_form, submission_xml
 from jusoor.surveys.tests.test_openrosa import COLLECT, assert_openrosa_headers
@@ -467,7 +467,7 @@ def test_uses_of_expired_nonces_are_deleted_and_live_ones_kept(
     now = datetime.now(UTC)
     DigestNonceUse.objects.create(key="e" * 64, expires_at=now - timedelta(seconds=1))
     DigestNonceUse.objects.create(key="l" * 64, expires_at=now + timedelta(seconds=300))
-    monkeypatch.setitem(views_openrosa._sweep, "next", 0.0)  # this process's sweep is due
+    monkeypatch.setitem(services._sweep, "next", 0.0)  # this process's sweep is due
     url = reverse("surveys:openrosa_submission", kwargs={"pk": world.project.pk})
     challenge = client.head(url, **COLLECT)["WWW-Authenticate"]
     auth = authorization(challenge, "HEAD", url, *credential)
