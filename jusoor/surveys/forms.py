@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jusoor.accounts.models import User
 from jusoor.core.forms import BaseForm
+from jusoor.surveys import kobo_import
 from jusoor.surveys.analysis.columns import analysable, find_roles
 from jusoor.surveys.models import Form, SubmissionStatus
 from jusoor.surveys.xlsform import label_of
@@ -124,12 +125,8 @@ class ImportForm(BaseForm):
         upload = self.cleaned_data["file"]
         if upload.size > 100 * 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than 100 MB."))
-        if not upload.name.lower().endswith((".xlsx", ".csv", ".zip")):
-            raise forms.ValidationError(
-                _(
-                    "The file must be .xlsx, .csv or a .zip of CSV files (exported from ODK Central or Jusoor)."
-                )
-            )
+        if not upload.name.lower().endswith(kobo_import.FILE_SUFFIXES):
+            raise forms.ValidationError(kobo_import.WRONG_FILE_TYPE)
         return upload
 
 

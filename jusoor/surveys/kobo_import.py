@@ -30,8 +30,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jusoor.engines.arabic import to_western_digits
+from jusoor.surveys.exports import META_COLUMNS
 from jusoor.surveys.models import (
     FormVersion,
     SubmissionStatus,
@@ -144,6 +146,13 @@ def without_gc_pauses() -> Iterator[None]:
             gc.enable()
 
 
+# What an import takes, checked on the upload form and again when the file is opened.
+FILE_SUFFIXES = (".xlsx", ".csv", ".zip")
+WRONG_FILE_TYPE = gettext_lazy(
+    "The file must be .xlsx, .csv or a .zip of CSV files (exported from ODK Central or Jusoor)."
+)
+
+
 def read_file(content: bytes, filename: str) -> list[Sheet]:
     """Open the file and read each sheet's header; the rows are read when iterated. A file that
     cannot be opened at all raises ``ImportFileError`` here; damage further in is found by
@@ -157,11 +166,7 @@ def read_file(content: bytes, filename: str) -> list[Sheet]:
             from jusoor.surveys.odk_central import read_zip  # ODK Central's CSV export
 
             return read_zip(content, filename)
-    raise ImportFileError(
-        _(
-            "The file must be .xlsx, .csv or a .zip of CSV files (exported from ODK Central or Jusoor)."
-        )
-    )
+    raise ImportFileError(str(WRONG_FILE_TYPE))
 
 
 def estimated_rows(sheet: Sheet) -> int:
@@ -606,11 +611,8 @@ META = {
     "meta/instanceid",
     "instanceid",
     "meta/deprecatedid",
-    # Our own exports' (jusoor/surveys/exports.py META_COLUMNS), so they import back cleanly.
-    "_version",
-    "_enumerator",
-    "_channel",
-    "_synthetic",
+    # Our own exports' metadata columns, so that they import back cleanly.
+    *(name for name, _tag in META_COLUMNS),
 }
 
 
