@@ -9,7 +9,6 @@ phone in any other answer, review comment, draft or uploaded import file is remo
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import json
 from typing import Any
@@ -25,7 +24,7 @@ from jusoor.core.erasure import (
     register_dataset,
 )
 from jusoor.core.erasure import register_eraser as _register
-from jusoor.surveys import kobo_import, openrosa
+from jusoor.surveys import import_files, kobo_import, openrosa
 from jusoor.surveys.models import KoboImport, Submission, SubmissionReview, WebDraft
 
 
@@ -96,16 +95,17 @@ def erase(subject: Subject) -> dict[str, int]:
             draft.delete()
             drafts += 1
     files = 0
-    for batch in KoboImport.objects.filter(form__project__owner_id=org).exclude(content=""):
+    for batch in KoboImport.objects.filter(form__project__owner_id=org, size__gt=0):
         try:  # rows are read as they are iterated: damage further in shows up there
-            sheets = kobo_import.read_file(base64.b64decode(batch.content), batch.filename)
+            sheets = kobo_import.read_file(import_files.opener(batch), batch.filename)
             cells = (str(c) for sheet in sheets for row in sheet.rows for c in row if c is not None)
             found = any(subject.is_identified_by(c) for c in cells)
         except kobo_import.ImportFileError:
             continue
         if found:
             preview, _count = subject.redact_value(batch.preview)
-            KoboImport.objects.filter(pk=batch.pk).update(content="", preview=preview)
+            import_files.discard(KoboImport.objects.filter(pk=batch.pk))
+            KoboImport.objects.filter(pk=batch.pk).update(preview=preview)
             files += 1
     return {
         "linked_submissions": linked,
@@ -119,11 +119,14 @@ def erase(subject: Subject) -> dict[str, int]:
 
 def _import_files(organisation: Any, cutoff: dt.datetime, dry_run: bool) -> int:
     batches = KoboImport.objects.filter(
-        form__project__owner=organisation, created_at__lt=cutoff
-    ).exclude(content="")
+        form__project__owner=organisation, created_at__lt=cutoff, size__gt=0
+    )
     count = batches.count()
     if not dry_run:
-        batches.update(content="", preview={})
+        KoboImport.objects.filter(pk__in=list(batches.values_list("pk", flat=True))).update(
+            preview={}
+        )
+        import_files.discard(batches)
     return count
 
 

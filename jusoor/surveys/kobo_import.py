@@ -27,7 +27,7 @@ import uuid
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sized
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -56,6 +56,18 @@ NAMESPACE = uuid.UUID("5b0c1e52-3a8f-4b53-9d7e-6a5f0e1c2d3b")
 
 class ImportFileError(ValueError):
     pass
+
+
+# Opens the file being imported, anew for each pass: bytes in memory, or a stored file
+# (``import_files.opener``) read a piece at a time.
+Opener = Callable[[], BinaryIO]
+READ_STEP = 1 << 20
+
+
+def opener_of(content: bytes | Opener) -> Opener:
+    if isinstance(content, bytes | bytearray):
+        return lambda: io.BytesIO(content)
+    return content
 
 
 @dataclass
@@ -153,19 +165,20 @@ WRONG_FILE_TYPE = gettext_lazy(
 )
 
 
-def read_file(content: bytes, filename: str) -> list[Sheet]:
+def read_file(content: bytes | Opener, filename: str) -> list[Sheet]:
     """Open the file and read each sheet's header; the rows are read when iterated. A file that
     cannot be opened at all raises ``ImportFileError`` here; damage further in is found by
     ``analyse`` and listed as a problem of its sheet."""
+    source = opener_of(content)
     with without_gc_pauses():
         if filename.lower().endswith(".csv"):
-            return [read_csv(content, filename)]
+            return [read_csv(source, filename)]
         if filename.lower().endswith(".xlsx"):
-            return _read_xlsx(content)
+            return _read_xlsx(source)
         if filename.lower().endswith(".zip"):
             from jusoor.surveys.odk_central import read_zip  # ODK Central's CSV export
 
-            return read_zip(content, filename)
+            return read_zip(source, filename)
     raise ImportFileError(str(WRONG_FILE_TYPE))
 
 
@@ -178,18 +191,15 @@ def estimated_rows(sheet: Sheet) -> int:
     return len(rows) if isinstance(rows, Sized) else 0
 
 
-def decode_csv(content: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1256, as Arabic Excel saves CSV."""
-    return content.decode(csv_encoding(content))
-
-
-def csv_encoding(content: bytes) -> str:
-    """The codec of a CSV file, found without decoding the whole file at once."""
-    with_bom = content.startswith(codecs.BOM_UTF8)
+def csv_encoding(source: Opener) -> str:
+    """UTF-8 (with or without BOM), else Windows-1256, as Arabic Excel saves CSV: found
+    without decoding the whole file at once."""
+    with source() as stream:
+        with_bom = stream.read(len(codecs.BOM_UTF8)) == codecs.BOM_UTF8
     candidates = ["utf-8-sig"] if with_bom else ["utf-8", "cp1256"]
     failed_at = 0
     for encoding in candidates:
-        position = _first_undecodable(content, encoding)
+        position = first_undecodable(source, encoding)
         if position is None:
             return encoding
         failed_at = position
@@ -198,12 +208,19 @@ def csv_encoding(content: bytes) -> str:
     )
 
 
-def _first_undecodable(content: bytes, encoding: str, step: int = 1 << 20) -> int | None:
+def first_undecodable(source: Opener, encoding: str) -> int | None:
+    """Decoded a megabyte at a time, so that no copy of the whole text is made."""
     decoder = codecs.getincrementaldecoder(encoding)()
-    view = memoryview(content)
-    for start in range(0, len(content), step):
+    start = 0
+    with source() as stream:
+        while chunk := stream.read(READ_STEP):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                return start + exc.start
+            start += len(chunk)
         try:
-            decoder.decode(view[start : start + step], final=start + step >= len(content))
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError as exc:
             return start + exc.start
     return None
@@ -212,18 +229,19 @@ def _first_undecodable(content: bytes, encoding: str, step: int = 1 << 20) -> in
 class CsvRows:
     """The data rows of a CSV file, parsed again on each pass."""
 
-    def __init__(self, content: bytes, encoding: str, delimiter: str) -> None:
-        self.content = content
+    def __init__(self, source: Opener, encoding: str, delimiter: str) -> None:
+        self.source = source
         self.encoding = encoding
         self.delimiter = delimiter
 
     def text(self) -> io.TextIOWrapper:
-        return io.TextIOWrapper(io.BytesIO(self.content), encoding=self.encoding, newline="")
+        return io.TextIOWrapper(self.source(), encoding=self.encoding, newline="")
 
     def all_rows(self) -> Iterator[list[str]]:
         """Every row, the header first."""
         try:
-            yield from csv.reader(self.text(), delimiter=self.delimiter)
+            with self.text() as text:
+                yield from csv.reader(text, delimiter=self.delimiter)
         except csv.Error as exc:
             raise ImportFileError(_("The CSV file is damaged: %(error)s") % {"error": exc}) from exc
 
@@ -232,16 +250,21 @@ class CsvRows:
 
     def estimated_count(self) -> int:
         """Lines less the header (a quoted value may hold a line break: only an estimate)."""
-        lines = self.content.count(b"\n") + (not self.content.endswith(b"\n"))
-        return max(0, lines - 1)
+        lines, last = 0, b"\n"
+        with self.source() as stream:
+            while chunk := stream.read(READ_STEP):
+                lines += chunk.count(b"\n")
+                last = chunk[-1:]
+        return max(0, lines + (last != b"\n") - 1)
 
 
-def read_csv(content: bytes, filename: str) -> Sheet:
-    encoding = csv_encoding(content)
-    probe = CsvRows(content, encoding, ",")
-    first = probe.text().readline()
+def read_csv(content: bytes | Opener, filename: str) -> Sheet:
+    source = opener_of(content)
+    encoding = csv_encoding(source)
+    with CsvRows(source, encoding, ",").text() as probe:
+        first = probe.readline()
     delimiter = max([",", ";", "\t"], key=first.count)
-    rows = CsvRows(content, encoding, delimiter)
+    rows = CsvRows(source, encoding, delimiter)
     header = next(rows.all_rows(), None)
     if header is None:
         raise ImportFileError(_("The file is empty."))
@@ -252,7 +275,7 @@ def read_csv(content: bytes, filename: str) -> Sheet:
 class _Workbook:
     """What every pass over an XLSX sheet needs: the file and the workbook's own parts."""
 
-    content: bytes
+    source: Opener
     shared: list[str]
     date_styles: set[int]
     duration_styles: set[int]
@@ -262,7 +285,8 @@ class _Workbook:
         """Every row of one sheet, the header first."""
         try:
             with (
-                zipfile.ZipFile(io.BytesIO(self.content)) as archive,
+                self.source() as stream,
+                zipfile.ZipFile(stream) as archive,
                 archive.open(path) as source,
             ):
                 yield from _sheet_rows(self, source)
@@ -275,7 +299,8 @@ class _Workbook:
         """Row elements of a sheet, counted in its XML without parsing it."""
         count, tail = 0, b""
         with (
-            zipfile.ZipFile(io.BytesIO(self.content)) as archive,
+            self.source() as stream,
+            zipfile.ZipFile(stream) as archive,
             archive.open(path) as source,
         ):
             while chunk := source.read(1 << 20):
@@ -306,7 +331,7 @@ def _unreadable_workbook(exc: Exception) -> str:
     return _("The file could not be read as an Excel workbook: %(error)s") % {"error": exc}
 
 
-def _read_xlsx(content: bytes) -> list[Sheet]:
+def _read_xlsx(source: Opener) -> list[Sheet]:
     from openpyxl.reader.excel import ExcelReader
     from openpyxl.styles.stylesheet import apply_stylesheet
 
@@ -314,7 +339,8 @@ def _read_xlsx(content: bytes) -> list[Sheet]:
     # are parsed here. Its read-only worksheets would first read every sheet whole to measure it
     # when the file gives no size, as write-only files (ours among them) do.
     try:
-        reader = ExcelReader(io.BytesIO(content), read_only=True, data_only=True)
+        stream = source()
+        reader = ExcelReader(stream, read_only=True, data_only=True)
         try:
             reader.read_manifest()
             reader.read_strings()
@@ -327,8 +353,9 @@ def _read_xlsx(content: bytes) -> list[Sheet]:
             ]
         finally:
             reader.archive.close()
+            stream.close()
         workbook = _Workbook(
-            content=content,
+            source=source,
             shared=reader.shared_strings,
             date_styles=set(reader.wb._date_formats),
             duration_styles=set(reader.wb._timedelta_formats),

@@ -227,7 +227,8 @@ class KoboImport(models.Model):
 
     form = models.ForeignKey(Form, on_delete=models.CASCADE, related_name="imports")
     filename = models.CharField(max_length=255)
-    content = EncryptedTextField()  # base64 of the file: exports carry personal data
+    # The file itself is in ``parts`` (``import_files``); 0 once it is no longer kept.
+    size = models.PositiveBigIntegerField(default=0)
     content_sha256 = models.CharField(max_length=64)
     preview = models.JSONField(default=dict)
     status = models.CharField(max_length=10, choices=ImportStatus.choices, default="preview")
@@ -242,6 +243,23 @@ class KoboImport(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class KoboImportPart(models.Model):
+    """One piece of an uploaded file, encrypted on its own (exports carry personal data), so
+    that the file is read a piece at a time and never has to be in memory whole."""
+
+    batch = models.ForeignKey(KoboImport, on_delete=models.CASCADE, related_name="parts")
+    number = models.PositiveIntegerField()
+    content = EncryptedTextField()  # base64 of the piece
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "number"], name="one_part_per_place"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.number}"
 
 
 class WebDraft(models.Model):

@@ -45,10 +45,18 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 
-from jusoor.surveys.kobo_import import ImportFileError, Sheet, read_csv
+from jusoor.surveys.kobo_import import (
+    ImportFileError,
+    Opener,
+    Sheet,
+    first_undecodable,
+    opener_of,
+    read_csv,
+)
 
 MAX_MEMBERS = 10_000
 MAX_CSV_BYTES = 256 * 1024 * 1024  # all CSVs together, unpacked: what the server will hold
@@ -79,9 +87,9 @@ INDEX = re.compile(r"\[\d+\]")
 Row = list[str]
 
 
-def read_zip(content: bytes, filename: str) -> list[Sheet]:
+def read_zip(source: Opener, filename: str) -> list[Sheet]:
     """The form's sheet first, then one sheet per repeat, parents before their children."""
-    members = _csv_members(content, filename)
+    members = _csv_members(source, filename)
     kobo_shaped = _kobo_shaped_sheets(members)
     if kobo_shaped is not None:
         return kobo_shaped
@@ -132,9 +140,14 @@ def _kobo_shaped_sheets(members: list[tuple[str, bytes]]) -> list[Sheet] | None:
 # --- the zip -----------------------------------------------------------------------------------
 
 
-def _csv_members(content: bytes, filename: str) -> list[tuple[str, bytes]]:
+def _csv_members(source: Opener, filename: str) -> list[tuple[str, bytes]]:
+    with source() as stream:
+        return _members_of(stream, filename)
+
+
+def _members_of(stream: BinaryIO, filename: str) -> list[tuple[str, bytes]]:
     try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
+        archive = zipfile.ZipFile(stream)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
         raise ImportFileError(
             _("%(file)s is not a zip file that can be read: %(error)s")
@@ -232,7 +245,7 @@ def _encoding(member: str, data: bytes) -> str:
     it again. Windows-1256 gives a character to every byte, so a NUL is what betrays UTF-16 or
     a file that is not text at all."""
     if data.startswith(codecs.BOM_UTF8):
-        bad = _first_undecodable(data, "utf-8-sig")
+        bad = first_undecodable(opener_of(data), "utf-8-sig")
         if bad is not None:
             raise ImportFileError(
                 _("%(member)s is not UTF-8 after its UTF-8 mark (byte %(at)s).")
@@ -247,20 +260,7 @@ def _encoding(member: str, data: bytes) -> str:
             )
             % {"member": member}
         )
-    return "utf-8" if _first_undecodable(data, "utf-8") is None else "cp1256"
-
-
-def _first_undecodable(data: bytes, encoding: str) -> int | None:
-    """Decoded a megabyte at a time, so that no copy of the whole text is made."""
-    decoder = codecs.getincrementaldecoder(encoding)()
-    view = memoryview(data)
-    step = 1 << 20
-    for start in range(0, len(data), step):
-        try:
-            decoder.decode(view[start : start + step], final=start + step >= len(data))
-        except UnicodeDecodeError as exc:
-            return start + exc.start
-    return None
+    return "utf-8" if first_undecodable(opener_of(data), "utf-8") is None else "cp1256"
 
 
 def _scan(member: str, data: bytes) -> _Table:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import secrets
@@ -25,7 +24,7 @@ from jusoor.core import audit, crypto, writelock
 from jusoor.jobs.models import Job
 from jusoor.jobs.services import enqueue
 from jusoor.programmes.models import Project
-from jusoor.surveys import kobo_import, odk_central, openrosa, xlsform
+from jusoor.surveys import import_files, kobo_import, odk_central, openrosa, xlsform
 from jusoor.surveys.models import (
     AppToken,
     Attachment,
@@ -450,7 +449,7 @@ def _current_version(form: Form) -> FormVersion:
     return version
 
 
-def _open_import(content: bytes, filename: str) -> list[kobo_import.Sheet]:
+def _open_import(content: bytes | kobo_import.Opener, filename: str) -> list[kobo_import.Sheet]:
     """Open the file and read its headers: a file that cannot be read at all is refused here,
     in the person's language. The rows are read later, one pass at a time."""
     try:
@@ -500,7 +499,7 @@ def _fill_preview(
 ) -> kobo_import.Analysis:
     """Check every row of the batch's file (streamed) and keep what the preview page shows."""
     version = _current_version(batch.form)
-    sheets = _open_import(base64.b64decode(batch.content), batch.filename)
+    sheets = _open_import(import_files.opener(batch), batch.filename)
     known = _StoredLookup(batch.form, odk_central.earlier_ids(sheets))
     analysis = kobo_import.analyse(version, sheets, known=known, progress=progress)
     batch.preview = {
@@ -519,13 +518,10 @@ def _fill_preview(
 
 
 def _new_batch(actor: User | None, form: Form, content: bytes, filename: str) -> KoboImport:
-    return KoboImport(
-        form=form,
-        filename=filename[:255],
-        content=base64.b64encode(content).decode(),
-        content_sha256=hashlib.sha256(content).hexdigest(),
-        created_by=actor,
-    )
+    """The batch, saved, with its file kept (call inside a transaction)."""
+    batch = KoboImport.objects.create(form=form, filename=filename[:255], created_by=actor)
+    import_files.store(batch, content)
+    return batch
 
 
 def _record_preview(
@@ -555,10 +551,10 @@ def receive_import(
 
     _current_version(form)
     _open_import(content, filename)
-    batch = _new_batch(actor, form, content, filename)
-    batch.status = ImportStatus.CHECKING
     with transaction.atomic():
-        batch.save()
+        batch = _new_batch(actor, form, content, filename)
+        batch.status = ImportStatus.CHECKING
+        batch.save(update_fields=["status"])
         job = enqueue(
             CHECK_IMPORT,
             {"batch": batch.pk},
@@ -594,10 +590,11 @@ def start_import(
     """Keep the file and its preview, checked here and now (for scripts and tests; the upload
     page uses ``receive_import``, which checks in the worker). Nothing is written to the
     submissions yet."""
-    batch = _new_batch(actor, form, content, filename)
-    analysis = _fill_preview(batch)
+    _current_version(form)
     with transaction.atomic():
-        batch.save()
+        batch = _new_batch(actor, form, content, filename)
+        analysis = _fill_preview(batch)
+        batch.save(update_fields=["preview", "status"])
         _record_preview(actor, batch, analysis, request)
     return batch
 
@@ -633,7 +630,7 @@ def commit_import(
         raise _problems(batch.preview["problem_count"])
     form = batch.form
     version = _current_version(form)
-    sheets = _open_import(base64.b64decode(batch.content), batch.filename)
+    sheets = _open_import(import_files.opener(batch), batch.filename)
     earlier = odk_central.earlier_ids(sheets)
     personal = personal_paths(version)
     now = timezone.now()

@@ -15,8 +15,9 @@ from jusoor.dialogue.services import new_participant
 from jusoor.dialogue.tests.builders import make_conversation
 from jusoor.people.models import ImportBatch, Person
 from jusoor.people.tests.builders import make_person
+from jusoor.surveys import import_files
 from jusoor.surveys import services as surveys
-from jusoor.surveys.models import Form, KoboImport, Submission, WebDraft
+from jusoor.surveys.models import Form, KoboImport, KoboImportPart, Submission, WebDraft
 from jusoor.surveys.tests.factories import make_form, submission_xml
 
 OLD = timezone.now() - dt.timedelta(days=400)
@@ -31,9 +32,8 @@ def _old_data(world):  # type: ignore[no-untyped-def]
     ImportBatch.objects.filter(pk=batch.pk).update(created_at=OLD)
     ImportBatch.objects.create(organisation=world.shams, filename="new.csv", content="{}")
     form = make_form(world.project)
-    kobo = KoboImport.objects.create(
-        form=form, filename="kobo.csv", content="YQ==", content_sha256="", preview={"rows": 1}
-    )
+    kobo = KoboImport.objects.create(form=form, filename="kobo.csv", preview={"rows": 1})
+    import_files.store(kobo, "الاسم\nعلي حسن\n".encode())
     KoboImport.objects.filter(pk=kobo.pk).update(created_at=OLD)
     draft = WebDraft.objects.create(form=form, user=world.users["shams_enumerator"], answers="{}")
     WebDraft.objects.filter(pk=draft.pk).update(updated_at=OLD)
@@ -87,7 +87,8 @@ def test_apply_deletes_and_anonymises_what_is_past_its_period(world, capsys):
     with translation.override("en"):
         call_command("apply_retention")
     assert list(ImportBatch.objects.values_list("filename", flat=True)) == ["new.csv"]
-    assert KoboImport.objects.get().content == ""
+    kept = KoboImport.objects.get()
+    assert (kept.size, kept.preview, KoboImportPart.objects.count()) == (0, {}, 0)
     assert WebDraft.objects.count() == 0
     token = Participant.objects.get(pk=participant.pk).token
     assert token != participant.token and token.startswith("~")

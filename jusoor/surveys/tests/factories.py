@@ -130,7 +130,6 @@ def table_import(w: Any) -> Any:
         w.extras["survey_import"] = KoboImport.objects.create(
             form=table_form(w),
             filename="empty.csv",
-            content="",
             content_sha256="",
             preview={"rows": 0, "new": 0, "existing": 0, "problems": [], "columns": []},
         )

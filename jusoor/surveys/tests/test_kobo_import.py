@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import csv
 import inspect
 import io
@@ -16,7 +15,7 @@ from openpyxl import Workbook
 
 from jusoor.core.models import AuditEvent
 from jusoor.jobs.testing import run_queued_jobs
-from jusoor.surveys import kobo_import, services
+from jusoor.surveys import import_files, kobo_import, services
 from jusoor.surveys.models import Form, KoboImport, Submission
 from jusoor.surveys.tests.factories import make_form, submission_xml
 
@@ -342,7 +341,7 @@ def test_the_preview_is_made_by_a_background_job_before_anything_can_be_written(
 def test_a_file_that_cannot_be_read_by_the_check_says_so_on_the_page(officer, survey):
     upload(officer, survey, kobo_xlsx(ROWS), check=False)
     batch = KoboImport.objects.get()
-    KoboImport.objects.filter(pk=batch.pk).update(content=base64.b64encode(b"PK\x03\x04").decode())
+    import_files.store(batch, b"PK\x03\x04")
     (check,) = run_queued_jobs()
     assert check.status == "failed" and "could not be read as an Excel workbook" in check.error
     page = officer.get(reverse("surveys:import_preview", kwargs={"pk": batch.pk})).content.decode()
@@ -435,7 +434,7 @@ def test_a_problem_found_while_writing_rolls_back_the_chunks_already_written(
     upload(officer, survey, _csv_export(5), "export.csv")
     batch = KoboImport.objects.get()
     spoilt = _csv_export(5).replace(b"u4,male,24", b"u4,male,old")
-    batch.content = base64.b64encode(spoilt).decode()
+    import_files.store(batch, spoilt)
     with pytest.raises(ValidationError, match="1 problems"):
         services.commit_import(None, batch)
     assert not Submission.objects.exists()
