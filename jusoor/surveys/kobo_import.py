@@ -29,12 +29,14 @@ from collections.abc import Callable, Iterable, Iterator, Sized
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jusoor.engines.arabic import to_western_digits
 from jusoor.surveys.exports import META_COLUMNS
 from jusoor.surveys.models import (
+    Channel,
     FormVersion,
     SubmissionStatus,
 )
@@ -87,6 +89,10 @@ class Record:
     answers: dict[str, Any]
     submitted_at: dt.datetime | None
     status: str
+    # From our own exports' ``_channel`` and ``_synthetic`` columns: how the submission first
+    # arrived (None when the file does not say), and whether it is synthetic demo data.
+    channel: str | None = None
+    synthetic: bool = False
 
 
 @dataclass
@@ -906,10 +912,21 @@ def iter_records(version: FormVersion, sheets: list[Sheet], result: Analysis) ->
         sheet.report(result)
 
 
+def _channels() -> dict[str, str]:
+    """``_channel`` as our exports write it (the stored value, or its label in either
+    language, see ``exports.channel_labels``) -> the channel."""
+    found = {}
+    for language in ("ar", "en"):
+        with translation.override(language):
+            found.update({_key(str(c.label)): c.value for c in Channel})
+    return found | {c.value: c.value for c in Channel}
+
+
 def _main_records(
     plan: _Plan, held: list[_HeldSheet], result: Analysis, summary: dict[str, Any]
 ) -> Iterator[Record]:
     sheet = plan.sheet
+    channels = _channels()
     children = [(h.plan.scope, h.by_parent) for h in held if h.plan is not None and h.by_parent]
     seen: dict[str, int] = {}  # instance id -> row: the only thing kept per row
     offset = -1
@@ -963,4 +980,6 @@ def _main_records(
             status=VALIDATION_STATUS.get(
                 meta.get("_validation_status", ""), SubmissionStatus.RECEIVED
             ),
+            channel=channels.get(_key(meta.get("_channel", ""))),
+            synthetic=meta.get("_synthetic", "").strip().casefold() in {"1", "true", "yes"},
         )

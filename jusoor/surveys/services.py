@@ -651,7 +651,10 @@ def commit_import(
             xml_sha256=hashlib.sha256(raw).hexdigest(),
             answers=plain,
             pii=json.dumps(private, ensure_ascii=False) if private else "",
-            channel=Channel.IMPORT,
+            # The channel it first came by, when the file is our own export (the batch still
+            # says it was imported); a synthetic row stays labelled synthetic.
+            channel=record.channel or Channel.IMPORT,
+            synthetic=record.synthetic,
             received_at=record.submitted_at or now,
             status=record.status,
             import_batch=batch,

@@ -271,6 +271,36 @@ def test_our_xlsx_export_imports_back_as_nothing_new_and_no_problem(
     assert Submission.objects.filter(form=two_channels).count() == 2
 
 
+@pytest.mark.parametrize("headers", ["ar", "en", "xml"])
+def test_a_copy_imported_from_our_export_keeps_each_channel_and_the_synthetic_label(
+    client, world, two_channels, headers
+):
+    """Moved to another form (or another instance) through our own export, a submission still
+    says how it first arrived, and synthetic demo data stays labelled synthetic."""
+    Submission.objects.filter(form=two_channels, instance_id="uuid:2").update(synthetic=True)
+    client.force_login(world.users["shams_me_officer"])
+    content = download(client, two_channels, format="xlsx", headers=headers)
+    copy = make_form(world.project, form_id="pve_copy")
+    batch = reimport(client, copy, content, "export.xlsx")
+    assert services.commit_import(None, batch) == 2
+    copied = Submission.objects.filter(form=copy).order_by("instance_id")
+    assert [(s.channel, s.synthetic, s.import_batch_id) for s in copied] == [
+        (Channel.OPENROSA, False, batch.pk),
+        (Channel.SELF, True, batch.pk),
+    ]
+
+
+def test_a_kobo_export_without_our_columns_is_marked_imported_and_not_synthetic(
+    client, world, two_channels
+):
+    client.force_login(world.users["shams_me_officer"])
+    content = b"_uuid,sex,age\nk1,female,31\n"
+    batch = reimport(client, two_channels, content, "kobo.csv")
+    assert services.commit_import(None, batch) == 1
+    added = Submission.objects.get(instance_id="uuid:k1")
+    assert (added.channel, added.synthetic) == (Channel.IMPORT, False)
+
+
 @pytest.mark.parametrize("hxl", ["", "on"])
 def test_our_csv_export_imports_back_as_nothing_new_and_no_problem(client, world, hxl):
     flat = make_form(world.project, survey=SURVEY[:8], form_id="flat")
