@@ -129,9 +129,12 @@ def _basic_credentials(request: HttpRequest) -> tuple[str, str] | None:
     return username, password
 
 
-def _sender(request: HttpRequest, pk: int, token: str | None) -> tuple[User, Project, object]:
-    """(who, project, the forms they may use: a queryset, or by form_id for an app token), or
-    _Denied with the answer to give."""
+def _sender(
+    request: HttpRequest, pk: int, token: str | None
+) -> tuple[User, Project, dict[str, Form]]:
+    """(who, project, the forms they may use by form_id), or _Denied with the answer to give.
+    An app token's forms come from its grant, kept for a few seconds without a query
+    (``access.token_grant``); every other credential's are read here."""
     if token is not None:
         grant = token_grant(services.hash_token(token), pk)
         if grant is None:
@@ -142,7 +145,7 @@ def _sender(request: HttpRequest, pk: int, token: str | None) -> tuple[User, Pro
     params = openrosa.parse_digest(request.META.get("HTTP_AUTHORIZATION", ""))
     if params is not None:
         found = _digest_token(request, project, params)
-        return found.user, project, token_forms(found)
+        return found.user, project, _by_form_id(token_forms(found))
     pair = _basic_credentials(request)
     if pair is None:
         raise _Denied(_unauthorised(request))
@@ -150,17 +153,15 @@ def _sender(request: HttpRequest, pk: int, token: str | None) -> tuple[User, Pro
     ha1 = openrosa.digest_ha1(username, password)
     for found in _credentials(project, username):
         if hmac.compare_digest(found.digest_ha1, ha1) and found.user.is_active:
-            return found.user, project, token_forms(found)
+            return found.user, project, _by_form_id(token_forms(found))
     user = authenticate(request, username=username, password=password)
     if user is None or not user.is_active:
         raise _Denied(_unauthorised(request))
-    return user, project, collectable_forms(user, project)
+    return user, project, _by_form_id(collectable_forms(user, project))
 
 
-def _queryset(forms: object) -> QuerySet[Form]:
-    if isinstance(forms, dict):
-        return Form.objects.filter(pk__in=[form.pk for form in forms.values()])
-    return forms  # type: ignore[return-value]
+def _by_form_id(forms: QuerySet[Form]) -> dict[str, Form]:
+    return {form.form_id: form for form in forms.select_related("project")}
 
 
 @csrf_exempt
@@ -172,7 +173,7 @@ def form_list(request: HttpRequest, pk: int, token: str | None = None) -> HttpRe
         return denied.response
     wanted = request.GET.get("formID")
     entries = []
-    for form in _queryset(forms).order_by("title"):
+    for form in forms.values():
         if wanted and form.form_id != wanted:
             continue
         version = form.current_version
@@ -196,6 +197,7 @@ def form_list(request: HttpRequest, pk: int, token: str | None = None) -> HttpRe
                 "downloadUrl": request.build_absolute_uri(url),
             }
         )
+    entries.sort(key=lambda entry: (entry["name"], entry["formID"]))  # as the phone lists them
     return _xml(openrosa.form_list_xml(entries))
 
 
@@ -208,7 +210,7 @@ def form_download(
         _user, _project, forms = _sender(request, pk, token)
     except _Denied as denied:
         return denied.response
-    form: Form | None = _queryset(forms).filter(form_id=form_id).first()
+    form = forms.get(form_id)
     version = form.current_version if form else None
     if version is None:
         return _message(_("No such form."), 404)

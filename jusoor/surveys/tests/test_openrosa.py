@@ -118,6 +118,24 @@ def test_form_list_names_each_form_with_its_hash_and_download_url(client, world,
     assert_openrosa_headers(form)
 
 
+def test_the_form_list_is_in_the_order_of_the_names_the_phone_shows(client, world, survey):
+    meetings = make_form(world.project, form_id="aaa_meetings", title="مقابلات المسؤولين")
+    baseline = make_form(world.project, form_id="zzz_baseline", title="استبيان خط الأساس")
+    forms = [survey, meetings, baseline]
+    for credentials in (basic("shams_enumerator"), {}):
+        if not credentials:  # the same list through an app token (its grant, no form query)
+            raw = services.create_token(world.users["shams_enumerator"], world.project, forms)[1]
+            url = reverse(
+                "surveys:openrosa_key_form_list", kwargs={"token": raw, "pk": world.project.pk}
+            )
+        else:
+            url = reverse("surveys:openrosa_form_list", kwargs={"pk": world.project.pk})
+        response = client.get(url, **{**COLLECT, **credentials})
+        ns = {"x": "http://openrosa.org/xforms/xformsList"}
+        names = [x.findtext("x:name", namespaces=ns) for x in fromstring(response.content)]
+        assert names == ["استبيان التطرف العنيف", "استبيان خط الأساس", "مقابلات المسؤولين"]
+
+
 def test_someone_who_cannot_collect_sees_no_forms(client, world, survey):
     response = client.get(
         reverse("surveys:openrosa_form_list", kwargs={"pk": world.project.pk}),
