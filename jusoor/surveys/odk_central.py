@@ -33,30 +33,47 @@ The sheets built here speak the Kobo export's language (``/`` paths, ``_uuid``, 
 ``_parent_index``, ``_submission_time``, ``_validation_status``), so one analysis checks both.
 Each CSV is checked once here (zip, encoding, CSV syntax, keys); its rows are then parsed again
 on each pass of the analysis, so only the CSVs' bytes stay in memory.
+
+Attachments. A media question's cell holds a file name (``1709626500000.jpg``), the name of a
+file in the zip's ``media/`` folder. ``open_media`` indexes that folder by base name (a member's
+other path parts, ``..`` included, are never used) and opens one file at a time as the import
+writes it, straight from the zip: no attachment is held in memory. A media file larger than a
+phone may send with a submission (``JUSOOR_SUBMISSION_MAX_BYTES``) is refused when the zip is
+read, before anything is written. A file a row names but the zip lacks (an export made without
+media) is only counted.
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
+import mimetypes
 import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from jusoor.surveys.kobo_import import (
+    Analysis,
     ImportFileError,
     Opener,
     Sheet,
     first_undecodable,
+    iter_records,
     opener_of,
     read_csv,
+    without_gc_pauses,
 )
+from jusoor.surveys.models import FormVersion
 
 MAX_MEMBERS = 10_000
 MAX_CSV_BYTES = 256 * 1024 * 1024  # all CSVs together, unpacked: what the server will hold
@@ -83,6 +100,17 @@ CURRENT_ID = ("meta-instanceID", "instanceID")
 DEPRECATED_ID = ("meta-deprecatedID", "deprecatedID")
 GEOPOINT_PARTS = ("-Latitude", "-Longitude", "-Altitude", "-Accuracy")
 INDEX = re.compile(r"\[\d+\]")
+# Question types (as ``xlsform.flatten`` stores them) whose answer is a file's name: pyxform calls
+# an ``image`` (signature, draw and annotate included) a ``photo``.
+FILE_TYPES = frozenset({"photo", "image", "audio", "video", "file", "background-audio"})
+UNPACK_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    RuntimeError,  # an encrypted member
+    NotImplementedError,  # a compression method Python does not read
+)
 
 Row = list[str]
 
@@ -176,19 +204,13 @@ def _members_of(stream: BinaryIO, filename: str) -> list[tuple[str, bytes]]:
                 _("The CSV files in %(file)s unpack to more than %(limit)s MB.")
                 % {"file": filename, "limit": MAX_CSV_BYTES // (1024 * 1024)}
             )
+        _refuse_large_media(members, filename)
         found = []
         for member in wanted:
             try:
                 with archive.open(member) as source:
                     data = source.read(member.file_size + 1)
-            except (
-                zipfile.BadZipFile,
-                zlib.error,
-                EOFError,
-                OSError,
-                RuntimeError,  # an encrypted member
-                NotImplementedError,  # a compression method Python does not read
-            ) as exc:
+            except UNPACK_ERRORS as exc:
                 raise ImportFileError(
                     _("%(member)s in %(file)s could not be unpacked: %(error)s")
                     % {"member": member.filename, "file": filename, "error": exc}
@@ -204,6 +226,164 @@ def _is_data_csv(member: zipfile.ZipInfo) -> bool:
     if "media" in parts[:-1] or "__MACOSX" in parts:  # attachments; macOS's resource forks
         return False
     return not parts[-1].lower().endswith(" - audit.csv")  # the form's audit log, not answers
+
+
+# --- media -------------------------------------------------------------------------------------
+
+
+def _media_name(member: zipfile.ZipInfo) -> str | None:
+    """The name a row gives this member by, if it is a file of a ``media/`` folder: its base
+    name, whatever else its path says (``media/../../x.jpg`` is ``x.jpg``)."""
+    parts = member.filename.replace("\\", "/").split("/")
+    if member.is_dir() or "__MACOSX" in parts or "media" not in parts[:-1]:
+        return None
+    name = parts[-1].strip()
+    return name if name not in {"", ".", ".."} else None
+
+
+def _media_members(members: list[zipfile.ZipInfo]) -> dict[str, zipfile.ZipInfo]:
+    found: dict[str, zipfile.ZipInfo] = {}
+    for member in members:
+        name = _media_name(member)
+        if name is not None:
+            found.setdefault(name, member)
+    return found
+
+
+def max_media_bytes() -> int:
+    """What one attachment may weigh: what a phone may send with a submission."""
+    return int(getattr(settings, "JUSOOR_SUBMISSION_MAX_BYTES", 10 * 1024 * 1024))
+
+
+def _refuse_large_media(members: list[zipfile.ZipInfo], filename: str) -> None:
+    limit = max_media_bytes()
+    for member in members:
+        if member.file_size > limit and _media_name(member) is not None:
+            raise ImportFileError(
+                _(
+                    "%(member)s in %(file)s is %(size)s, more than the %(limit)s a submission's "
+                    "files may take here. Remove it from the zip and upload the zip again."
+                )
+                % {
+                    "member": member.filename,
+                    "file": filename,
+                    "size": filesizeformat(member.file_size),
+                    "limit": filesizeformat(limit),
+                }
+            )
+
+
+def file_questions(questions: list[dict[str, Any]]) -> set[str]:
+    """The paths of the form's questions whose answer is a file's name."""
+    return {q["path"] for q in questions if q["type"] in FILE_TYPES}
+
+
+def named_files(answers: dict[str, Any], paths: set[str]) -> list[str]:
+    """The file names a submission's answers give (its repeats' entries included), once each."""
+    found: list[str] = []
+    for key, value in answers.items():
+        if isinstance(value, list):  # a repeat's entries
+            for entry in value:
+                if isinstance(entry, dict):
+                    found += named_files(entry, paths)
+        elif key in paths and isinstance(value, str) and value.strip():
+            found.append(value.strip())
+    return list(dict.fromkeys(found))
+
+
+class Media:
+    """The files of an export's ``media/`` folder, by the name the rows give them."""
+
+    def __init__(self, archive: zipfile.ZipFile | None, filename: str) -> None:
+        self.archive = archive
+        self.filename = filename
+        self.members = _media_members(archive.infolist()) if archive is not None else {}
+
+    def __len__(self) -> int:
+        return len(self.members)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.members
+
+    def open(self, name: str) -> UploadedFile:
+        """The file, to be read once, as it is written: a stream out of the zip."""
+        member = self.members[name]
+        assert self.archive is not None
+        try:
+            stream = self.archive.open(member)
+        except UNPACK_ERRORS as exc:
+            raise self._unpack_error(member, exc) from exc
+        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        return UploadedFile(_Checked(stream, self, member), name, content_type, member.file_size)
+
+    def _unpack_error(self, member: zipfile.ZipInfo, exc: Exception) -> ImportFileError:
+        return ImportFileError(
+            _("%(member)s in %(file)s could not be unpacked: %(error)s")
+            % {"member": member.filename, "file": self.filename, "error": exc}
+        )
+
+
+class _Checked(io.RawIOBase):
+    """A member being read, whose damage (found as it unpacks) names the member."""
+
+    def __init__(self, stream: BinaryIO, media: Media, member: zipfile.ZipInfo) -> None:
+        self.stream = stream
+        self.media = media
+        self.member = member
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        try:
+            data = self.stream.read(len(buffer))
+        except UNPACK_ERRORS as exc:
+            raise self.media._unpack_error(self.member, exc) from exc
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self.stream.close()
+        super().close()
+
+
+def media_counts(version: FormVersion, sheets: list[Sheet], media: Media) -> dict[str, int]:
+    """What the preview says of a zip's attachments: the files its media folder holds, the rows
+    naming at least one of them, and the names rows give that the zip lacks (an export made
+    without media). Empty for a file that is not a zip. The answers are read again for this,
+    in a pass of their own, only when the form has a question that takes a file."""
+    if media.archive is None:
+        return {}
+    counts = {"media_files": len(media), "media_rows": 0, "media_missing": 0}
+    paths = file_questions(version.questions)
+    if not paths:
+        return counts
+    with without_gc_pauses():
+        for record in iter_records(version, sheets, Analysis()):
+            names = named_files(record.answers, paths)
+            found = sum(name in media for name in names)
+            counts["media_rows"] += found > 0
+            counts["media_missing"] += len(names) - found
+    return counts
+
+
+@contextlib.contextmanager
+def open_media(source: Opener, filename: str) -> Iterator[Media]:
+    """The media of the file being imported, readable until the block ends: none for a file
+    that is not a zip."""
+    if not filename.lower().endswith(".zip"):
+        yield Media(None, filename)
+        return
+    with source() as stream:
+        try:
+            archive = zipfile.ZipFile(stream)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
+            raise ImportFileError(
+                _("%(file)s is not a zip file that can be read: %(error)s")
+                % {"file": filename, "error": exc}
+            ) from exc
+        with archive:
+            yield Media(archive, filename)
 
 
 # --- one CSV -----------------------------------------------------------------------------------

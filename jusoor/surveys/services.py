@@ -8,6 +8,7 @@ import secrets
 import time
 import uuid
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -513,6 +514,8 @@ def _fill_preview(
         "problems": analysis.problems,
         "problem_count": analysis.problem_count,
     }
+    with odk_central.open_media(import_files.opener(batch), batch.filename) as media:
+        batch.preview.update(odk_central.media_counts(version, sheets, media))
     batch.status = ImportStatus.PREVIEW
     return analysis
 
@@ -620,8 +623,9 @@ def commit_import(
     found on the way (the form changed since the preview) rolls the whole import back. Rows
     whose instanceID is already stored are skipped. A row of an ODK Central export that is an
     edit of a stored submission (``odk_central.earlier_ids``) is stored as its new version, as
-    an edit sent by a phone is (``receive_submission``). Returns the rows added, edits
-    included."""
+    an edit sent by a phone is (``receive_submission``). The files of a zip's ``media/`` folder
+    that a row names become its attachments (``odk_central.Media``); those written are deleted
+    again when the import fails. Returns the rows added, edits included."""
     if batch.status == ImportStatus.DONE:
         raise ValidationError(_("This file has already been imported."))
     if batch.status == ImportStatus.CHECKING:
@@ -638,6 +642,9 @@ def commit_import(
     checked = kobo_import.Analysis()
     chunk: list[kobo_import.Record] = []
     counts = {"done": 0, "added": 0, "edits": 0, "skipped": 0}
+    file_paths = odk_central.file_questions(version.questions)
+    attachment_field = Attachment._meta.get_field("file")
+    written: list[tuple[Any, str]] = []  # (storage, name) of each attachment file written
 
     def imported(record: kobo_import.Record) -> Submission:
         answers = {**record.answers, "meta/instanceID": record.instance_id}
@@ -660,15 +667,54 @@ def commit_import(
             import_batch=batch,
         )
 
+    def attach(record: kobo_import.Record, submission: Submission) -> list[Attachment]:
+        """The files the row names that the zip holds, each streamed out of the zip into the
+        storage (a name the zip lacks stays only an answer, as in an export without media)."""
+        if not file_paths or not len(media):
+            return []
+        found = []
+        for name in odk_central.named_files(record.answers, file_paths):
+            if name not in media:
+                continue
+            with media.open(name) as upload:
+                attachment = Attachment(
+                    submission=submission,
+                    name=name[:255],
+                    content_type=(upload.content_type or "")[:100],
+                    size=upload.size or 0,
+                )
+                storage = attachment.file.storage
+                path = storage.get_available_name(
+                    attachment_field.generate_filename(attachment, name),
+                    max_length=attachment_field.max_length,
+                )
+                # Noted before writing, so that a half-written file goes too. No one else
+                # writes under this instanceID while this transaction holds its row.
+                written.append((storage, path))
+                saved = storage.save(path, upload, max_length=attachment_field.max_length)
+            written[-1] = (storage, saved)
+            attachment.file = saved
+            found.append(attachment)
+        return found
+
     def write_chunk() -> None:
         existing = _stored(form, [r.instance_id for r in chunk])
         fresh = [r for r in chunk if r.instance_id not in existing]
         edited = _edits_in(form, [r.instance_id for r in fresh], earlier)
-        new = [imported(r) for r in fresh if r.instance_id not in edited]
+        first_versions = [r for r in fresh if r.instance_id not in edited]
+        new = [imported(r) for r in first_versions]
         Submission.objects.bulk_create(new)
+        files = [
+            attachment
+            for record, submission in zip(first_versions, new, strict=True)
+            for attachment in attach(record, submission)
+        ]
         for record in fresh:
             if record.instance_id in edited:
-                _import_edit(actor, imported(record), edited[record.instance_id], batch)
+                submission = imported(record)
+                _import_edit(actor, submission, edited[record.instance_id], batch)
+                files += attach(record, submission)  # on the new version
+        Attachment.objects.bulk_create(files)
         counts["skipped"] += len(existing)
         counts["edits"] += len(edited)
         counts["added"] += len(new) + len(edited)
@@ -677,30 +723,46 @@ def commit_import(
         if progress is not None:
             progress(counts["done"], max(total, counts["done"]))
 
-    with transaction.atomic(), kobo_import.without_gc_pauses():
-        for record in kobo_import.iter_records(version, sheets, checked):
+    def remove_written() -> None:
+        for storage, name in written:
+            with suppress(OSError):  # the import fails anyway; a stray file must not hide why
+                storage.delete(name)
+
+    try:
+        with (
+            odk_central.open_media(import_files.opener(batch), batch.filename) as media,
+            transaction.atomic(),
+            kobo_import.without_gc_pauses(),
+        ):
+            for record in kobo_import.iter_records(version, sheets, checked):
+                if checked.problem_count:
+                    continue  # nothing more is written; reading on counts the problems
+                chunk.append(record)
+                if len(chunk) >= IMPORT_WRITE_CHUNK:
+                    write_chunk()
             if checked.problem_count:
-                continue  # nothing more is written; reading on counts the problems
-            chunk.append(record)
-            if len(chunk) >= IMPORT_WRITE_CHUNK:
+                raise _problems(checked.problem_count)  # and the chunks written are rolled back
+            if chunk:
                 write_chunk()
-        if checked.problem_count:
-            raise _problems(checked.problem_count)  # and the chunks written are rolled back
-        if chunk:
-            write_chunk()
-        batch.status = ImportStatus.DONE
-        batch.imported_count = counts["added"]
-        batch.save(update_fields=["status", "imported_count"])
-        audit.record(
-            actor,
-            "survey.import",
-            form,
-            request=request,
-            file=batch.filename,
-            added=counts["added"],
-            edits=counts["edits"],
-            skipped=counts["skipped"],
-        )
+            batch.status = ImportStatus.DONE
+            batch.imported_count = counts["added"]
+            batch.save(update_fields=["status", "imported_count"])
+            audit.record(
+                actor,
+                "survey.import",
+                form,
+                request=request,
+                file=batch.filename,
+                added=counts["added"],
+                edits=counts["edits"],
+                skipped=counts["skipped"],
+            )
+    except kobo_import.ImportFileError as exc:  # a media file found damaged as it unpacked
+        remove_written()
+        raise ValidationError(str(exc)) from exc
+    except BaseException:
+        remove_written()  # the rows are rolled back: their files go too
+        raise
     return counts["added"]
 
 

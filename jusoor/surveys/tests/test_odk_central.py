@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,8 +20,8 @@ from django.urls import reverse
 
 from jusoor.jobs.testing import run_queued_jobs
 from jusoor.surveys import odk_central, services
-from jusoor.surveys.models import Form, KoboImport, Submission
-from jusoor.surveys.tests.factories import CHOICES, make_form, submission_xml
+from jusoor.surveys.models import Attachment, Form, KoboImport, Submission
+from jusoor.surveys.tests.factories import CHOICES, SURVEY, make_form, submission_xml
 
 FIRST = "uuid:2b8e6f0c-0d1a-4c55-9a51-000000000001"
 SECOND = "uuid:2b8e6f0c-0d1a-4c55-9a51-000000000002"
@@ -37,6 +38,7 @@ CENTRAL_META = [
     "FormVersion",
 ]
 CAUSES = ["poverty", "unemployment", "injustice"]
+PHOTO = b"\xff\xd8\xff\xe0 a photo"
 
 
 def submission(
@@ -93,8 +95,15 @@ def central_zip(
     repeat_rows: list[list[str]] | None = None,
     extra_members: dict[str, bytes] | None = None,
     deprecated_column: bool = False,
+    photos: dict[str, str] | None = None,
+    member_photos: dict[str, str] | None = None,
+    media: dict[str, bytes] | None = None,
+    stored: bool = False,
 ) -> bytes:
-    """A zip as ODK Central's "Download all submissions" writes it, for the test form."""
+    """A zip as ODK Central's "Download all submissions" writes it, for the test form.
+    ``photos`` (KEY -> file name) gives the form a ``photo`` column, ``member_photos`` (a repeat
+    entry's KEY -> file name) the repeat a ``member_photo`` one (see ``PHOTO_SURVEY``);
+    ``media`` replaces the media folder's files; ``stored``: the members are not compressed."""
     causes = ["causes", *(f"causes/{c}" for c in CAUSES if split)]
     header = [
         "SubmissionDate",
@@ -102,6 +111,7 @@ def central_zip(
         "sex",
         "age",
         *causes,
+        *(["photo"] if photos is not None else []),
         "trust-police" if group_paths else "police",
         "meta-instanceID" if group_paths else "instanceID",
         *(["meta-deprecatedID" if group_paths else "deprecatedID"] if deprecated_column else []),
@@ -112,8 +122,9 @@ def central_zip(
         name, sex, age, chosen, police = s["answers"]
         ticks = [str(int(c in chosen.split())) for c in CAUSES] if split else []
         edits = "0" if s["current"] == s["key"] else "1"
+        photo = [photos.get(s["key"], "")] if photos is not None else []
         rows.append(
-            [s["date"], name, sex, age, chosen, *ticks, police, s["current"]]
+            [s["date"], name, sex, age, chosen, *ticks, *photo, police, s["current"]]
             + ([s["deprecated"]] if deprecated_column else [])
             + [s["key"], "7", "enumerator1", "0", "0", status, s["review"], "", edits, "1"]
         )
@@ -123,20 +134,24 @@ def central_zip(
             for s in submissions
             for n, (member, age) in enumerate(s["members"], start=1)
         ]
+        if member_photos is not None:
+            for row in repeat_rows:
+                row.insert(2, member_photos.get(row[-1], ""))
+    member_photo = ["member_photo"] if member_photos is not None else []
     members = {
         f"{form_id}.csv": _csv(header, rows, encoding, bom, delimiter),
         f"{form_id}-household.csv": _csv(
-            ["member_name", "member_age", "PARENT_KEY", "KEY"],
+            ["member_name", "member_age", *member_photo, "PARENT_KEY", "KEY"],
             repeat_rows,
             encoding,
             bom,
             delimiter,
         ),
-        "media/1709626500000.jpg": b"\xff\xd8\xff\xe0 a photo",
+        **({"media/1709626500000.jpg": PHOTO} if media is None else media),
         f"{form_id} - audit.csv": b"instance ID,event,node,start,end\n",
         **(extra_members or {}),
     }
-    return _zip(members)
+    return _zip(members, zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED)
 
 
 def _csv(
@@ -149,9 +164,9 @@ def _csv(
     return (b"\xef\xbb\xbf" if bom else b"") + buffer.getvalue().encode(encoding)
 
 
-def _zip(members: dict[str, bytes]) -> bytes:
+def _zip(members: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
         for name, data in members.items():
             archive.writestr(name, data)
     return buffer.getvalue()
@@ -566,3 +581,166 @@ def test_a_member_that_unpacks_to_more_than_it_declares_is_refused(officer, surv
     response = upload(officer, survey, lying)
     assert "pve_survey.csv in pve_survey.zip could not be unpacked" in response.content.decode()
     assert not KoboImport.objects.exists()
+
+
+# --- the media folder --------------------------------------------------------------------------
+
+PHOTO_SURVEY = [
+    *SURVEY[:5],
+    ["image", "photo", "صورة المنزل", "Photo of the home", "", "", "", "", ""],
+    *SURVEY[5:-1],
+    ["image", "member_photo", "صورة", "Photo", "", "", "", "", ""],
+    SURVEY[-1],
+]
+MEMBER_PHOTO = b"\xff\xd8\xff\xe0 a photo of a household member"
+FIRST_MEMBER = f"{FIRST}/household[1]"
+
+
+@pytest.fixture
+def photo_survey(world) -> Form:
+    """The test form with a photo question on the form and one in the household repeat."""
+    return make_form(world.project, survey=PHOTO_SURVEY)
+
+
+def photo_zip(submissions: list[dict[str, Any]] = SUBMISSIONS, **kwargs: Any) -> bytes:
+    """FIRST names a photo of the home and one of its first household member, both in the
+    media folder; SECOND names a photo the export left out."""
+    options: dict[str, Any] = {
+        "photos": {FIRST: "1709626500000.jpg", SECOND: "1709626700000.jpg"},
+        "member_photos": {FIRST_MEMBER: "1709626600000.jpg"},
+        "media": {"media/1709626500000.jpg": PHOTO, "media/1709626600000.jpg": MEMBER_PHOTO},
+    }
+    return central_zip(submissions, **{**options, **kwargs})
+
+
+def stored_files(settings) -> list[str]:
+    root = settings.MEDIA_ROOT
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+def contents(attachment: Attachment) -> bytes:
+    with attachment.file.open("rb") as stored:
+        return stored.read()
+
+
+def test_the_files_a_row_names_become_its_attachments(officer, photo_survey):
+    upload(officer, photo_survey, photo_zip())
+    batch = KoboImport.objects.get()
+    preview = batch.preview
+    assert preview["problem_count"] == 0, preview["problems"]
+    assert (preview["media_files"], preview["media_rows"], preview["media_missing"]) == (2, 1, 1)
+    page = officer.get(reverse("surveys:import_preview", kwargs={"pk": batch.pk})).content
+    page = page.decode()
+    assert "2 files in the zip's media folder; 1 row names them" in page
+    assert "1 file named in the rows is not in the zip" in page
+    assert "Import 2 submissions" in page  # a missing file does not stop the import
+
+    assert services.commit_import(None, batch) == 2
+    first = Submission.objects.get(instance_id=FIRST)
+    assert first.answers["photo"] == "1709626500000.jpg"
+    found = {a.name: a for a in first.attachments.all()}
+    assert sorted(found) == ["1709626500000.jpg", "1709626600000.jpg"]
+    home, member = found["1709626500000.jpg"], found["1709626600000.jpg"]
+    assert contents(home) == PHOTO and contents(member) == MEMBER_PHOTO
+    assert (home.content_type, home.size) == ("image/jpeg", len(PHOTO))
+    assert member.size == len(MEMBER_PHOTO)
+    second = Submission.objects.get(instance_id=SECOND)
+    assert second.answers["photo"] == "1709626700000.jpg"  # the answer stays; no file to keep
+    assert not second.attachments.exists()
+
+
+def test_importing_the_same_zip_again_adds_no_attachment(photo_survey, settings):
+    content = photo_zip()
+    services.commit_import(None, start(photo_survey, content))
+    files = stored_files(settings)
+    assert len(files) == 2
+    assert services.commit_import(None, start(photo_survey, content)) == 0
+    assert Attachment.objects.count() == 2
+    assert stored_files(settings) == files
+
+
+def test_an_edit_gets_its_files_on_the_new_version(photo_survey):
+    receive(photo_survey, FIRST)
+    batch = start(
+        photo_survey, photo_zip([edited(FIRST_EDITED)], photos={FIRST: "1709626500000.jpg"})
+    )
+    assert batch.preview["edits"] == 1
+    services.commit_import(None, batch)
+    current = Submission.objects.get(instance_id=FIRST_EDITED)
+    assert current.replaces.instance_id == FIRST
+    assert [contents(a) for a in current.attachments.order_by("name")] == [PHOTO, MEMBER_PHOTO]
+    assert not current.replaces.attachments.exists()
+
+
+def test_a_media_file_larger_than_a_submission_may_be_is_refused(officer, photo_survey, settings):
+    settings.JUSOOR_SUBMISSION_MAX_BYTES = 1024
+    content = photo_zip(extra_members={"media/1709626800000.mp4": b"\x00" * 2048})
+    response = upload(officer, photo_survey, content)
+    assert response.status_code == 200
+    message = "media/1709626800000.mp4 in pve_survey.zip is 2.0\xa0KB, more than the 1.0\xa0KB"
+    assert message in response.content.decode()
+    assert not KoboImport.objects.exists() and not Submission.objects.exists()
+    assert stored_files(settings) == []
+
+
+def test_a_limit_lowered_since_the_preview_stops_the_import_before_it_writes(
+    photo_survey, settings
+):
+    batch = start(photo_survey, photo_zip())
+    settings.JUSOOR_SUBMISSION_MAX_BYTES = len(PHOTO)  # the member's photo is larger
+    with pytest.raises(ValidationError, match="media/1709626600000.jpg in pve_survey.zip"):
+        services.commit_import(None, batch)
+    assert not Submission.objects.exists() and stored_files(settings) == []
+
+
+def test_a_rolled_back_import_leaves_no_file(photo_survey, settings, monkeypatch):
+    batch = start(photo_survey, photo_zip())
+    recorded = services.audit.record
+    saved: list[str] = []
+
+    def fail_at_the_end(actor, action, *args, **kwargs):
+        if action == "survey.import":
+            saved.extend(stored_files(settings))  # what was on disk just before the failure
+            raise RuntimeError("the disk is full")
+        return recorded(actor, action, *args, **kwargs)
+
+    monkeypatch.setattr(services.audit, "record", fail_at_the_end)
+    with pytest.raises(RuntimeError):
+        services.commit_import(None, batch)
+    assert len(saved) == 2  # the files were written, then removed
+    assert stored_files(settings) == []
+    assert not Submission.objects.exists() and not Attachment.objects.exists()
+
+
+def test_a_damaged_media_file_stops_the_import_naming_it_and_leaves_no_file(photo_survey, settings):
+    content = photo_zip(stored=True)
+    damaged = content.replace(MEMBER_PHOTO, MEMBER_PHOTO.upper())  # its CRC no longer matches
+    assert damaged != content
+    batch = start(photo_survey, damaged)
+    assert batch.preview["problem_count"] == 0  # only the import unpacks the media
+    with pytest.raises(ValidationError, match="media/1709626600000.jpg in pve_survey.zip"):
+        services.commit_import(None, batch)
+    assert stored_files(settings) == []
+    assert not Submission.objects.exists() and not Attachment.objects.exists()
+
+
+def test_a_media_member_named_to_escape_is_kept_by_its_base_name_only(
+    photo_survey, settings, tmp_path
+):
+    content = photo_zip(
+        photos={FIRST: "x.jpg", SECOND: "../../y.jpg"},
+        member_photos={},
+        media={"media/../../x.jpg": PHOTO, "media/../../y.jpg": PHOTO},
+    )
+    batch = start(photo_survey, content)
+    assert (batch.preview["media_files"], batch.preview["media_missing"]) == (2, 1)
+    services.commit_import(None, batch)
+    attachment = Attachment.objects.get()
+    assert (attachment.name, attachment.submission.instance_id) == ("x.jpg", FIRST)
+    assert contents(attachment) == PHOTO
+    root = settings.MEDIA_ROOT.resolve()
+    assert root in Path(attachment.file.path).resolve().parents
+    written = [p.resolve() for p in tmp_path.rglob("*.jpg")]
+    assert written == [Path(attachment.file.path).resolve()]  # nothing beside it in MEDIA_ROOT
+    assert not (tmp_path.parent / "x.jpg").exists() and not (tmp_path.parent / "y.jpg").exists()
+    assert not Submission.objects.get(instance_id=SECOND).attachments.exists()
