@@ -6,11 +6,16 @@ every Kobo export there either imports into its form or is refused with problems
 
 from __future__ import annotations
 
+import csv
+import io
+import zipfile
+
 import pytest
 
 from jusoor.core.paths import shared_data
 from jusoor.surveys import services
 from jusoor.surveys.models import Form, KoboImport, Submission
+from jusoor.surveys.tests.xform_to_xlsform import xlsform_from_xform
 
 FOLDER = shared_data("field-forms")
 pytestmark = pytest.mark.skipif(not FOLDER.exists(), reason="field-forms data is not here")
@@ -69,3 +74,59 @@ def test_the_dirty_cleaningtools_export_is_refused_by_row_and_column(world):
     with pytest.raises(services.ValidationError):
         services.commit_import(None, KoboImport.objects.get(pk=batch.pk))
     assert not Submission.objects.exists()
+
+
+RUODK = "ruodk_flora_quadrat_0_4"
+
+
+def _ruodk_zip() -> tuple[bytes, dict[str, list[dict[str, str]]]]:
+    """The three CSVs of ruODK's Central export, zipped under the names Central gives them, and
+    their rows as read by the csv module (what the import is checked against)."""
+    folder = FOLDER / "exports" / RUODK
+    buffer, tables = io.BytesIO(), {}
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in sorted(folder.glob("*.csv")):
+            name = path.name.removeprefix("ruodk_")
+            archive.writestr(name, path.read_bytes())
+            tables[name] = list(csv.DictReader(io.StringIO(path.read_text("utf-8"))))
+    return buffer.getvalue(), tables
+
+
+def test_the_odk_central_export_from_the_field_imports_into_its_form(world):
+    """ruODK's test data: an ODK Central export (2019) of an ODK Build form with two repeats,
+    geopoints and photos, published with its XForm; the form is rebuilt as an XLSForm."""
+    xml = (FOLDER / "exports" / RUODK / "ruodk_FloraQuadrat04.xml").read_bytes()
+    version = services.upload_form(None, world.project, xlsform_from_xform(xml), "flora.xlsx")
+    content, tables = _ruodk_zip()
+    main = tables["build_Flora-Quadrat-0-4_1564384341.csv"]
+    strata = tables["build_Flora-Quadrat-0-4_1564384341-vegetation_stratum.csv"]
+    taxa = tables["build_Flora-Quadrat-0-4_1564384341-taxon_encounter.csv"]
+    batch = services.start_import(None, version.form, content, "flora.zip")
+    preview = batch.preview
+    assert preview["problem_count"] == 0, preview["problems"][:5]
+    assert (preview["rows"], preview["new"]) == (len(main), len(main))
+    photos = [r[c] for r in main for c in r if c.endswith("photo") and r[c]]
+    photos += [r["photo_in_situ"] for r in taxa if r["photo_in_situ"]]
+    assert preview["media_missing"] == len(photos)  # the export was made without its media
+    assert services.commit_import(None, batch) == len(main)
+
+    for row in main:
+        stored = Submission.objects.get(form=version.form, instance_id=row["KEY"])
+        answers = stored.answers
+        assert answers["location/area_name"] == row["location-area_name"]
+        assert answers["habitat/morphological_type"] == row["habitat-morphological_type"]
+        corner = answers["location/corner1"].split()
+        assert [float(v) for v in corner[:2]] == [
+            float(row["location-corner1-Latitude"]),
+            float(row["location-corner1-Longitude"]),
+        ]
+        mine = [s for s in strata if s["PARENT_KEY"] == row["KEY"]]
+        assert [
+            e["vegetation_stratum/dominant_species_1"] for e in answers["vegetation_stratum"]
+        ] == [s["dominant_species_1"] for s in mine]
+        found = [t for t in taxa if t["PARENT_KEY"] == row["KEY"]]
+        assert [e["taxon_encounter/field_name"] for e in answers["taxon_encounter"]] == [
+            t["field_name"] for t in found
+        ]
+    again = services.start_import(None, version.form, content, "flora.zip")
+    assert again.preview["new"] == 0 and services.commit_import(None, again) == 0
