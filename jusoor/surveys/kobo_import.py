@@ -502,6 +502,7 @@ class Matcher:
         mine = [q for q in questions if (q.get("repeat") or "") == scope and is_answer(q)]
         for q in mine:
             names[q["name"]] = names.get(q["name"], 0) + 1
+        multiple: list[tuple[dict[str, Any], set[str]]] = []
         for q in mine:
             # ODK Central joins groups with "-", which read back as "/": a name that itself
             # holds "-" arrives with "/" in its place.
@@ -522,13 +523,16 @@ class Matcher:
                 keys.add("/".join([*trail, label]))
             for key in keys:
                 self.lookup.setdefault(_key(key), (q, None))
-                if q["type"] == SELECT_MULTIPLE:
-                    for choice in q["choices"]:
-                        for text in {choice["name"], *choice["label"].values()}:
-                            for sep in ("/", ".", "_", " "):
-                                self.lookup.setdefault(
-                                    _key(f"{key}{sep}{text}"), (q, choice["name"])
-                                )
+            if q["type"] == SELECT_MULTIPLE:
+                multiple.append((q, keys))
+        # The 0/1 column of a choice only where no question has that name: or_other's text
+        # question ``fav_other`` is not the choice "other" of ``fav``.
+        for q, keys in multiple:
+            for key in keys:
+                for choice in q["choices"]:
+                    for text in {choice["name"], *choice["label"].values()}:
+                        for sep in ("/", ".", "_", " "):
+                            self.lookup.setdefault(_key(f"{key}{sep}{text}"), (q, choice["name"]))
 
     def match(self, header: str) -> tuple[dict[str, Any], str | None] | None:
         return self.lookup.get(_key(header))
@@ -557,6 +561,10 @@ class BadValue(ValueError):
 
 def convert_value(question: dict[str, Any], raw: str) -> str:
     kind = question["type"]
+    if kind in {SELECT_ONE, SELECT_MULTIPLE} and not question["choices"]:
+        # Its choices are not in the form: earlier answers (``select_one ${name}``) or an
+        # external file. The answer is kept as given, as a phone's is.
+        return " ".join(raw.split()) if kind == SELECT_MULTIPLE else raw.strip()
     if kind == SELECT_ONE:
         return _choice(question, raw)
     if kind == SELECT_MULTIPLE:

@@ -440,3 +440,45 @@ def test_a_problem_found_while_writing_rolls_back_the_chunks_already_written(
     assert not Submission.objects.exists()
     batch.refresh_from_db()
     assert batch.status == "preview"
+
+
+OTHER_SURVEY = [
+    ["type", "name", "label::English (en)", "repeat_count", "choice_filter"],
+    ["select_multiple causes or_other", "causes", "Causes", "", ""],
+    ["integer", "members", "Members", "", ""],
+    ["begin_repeat", "member", "Member", "${members}", ""],
+    ["text", "member_name", "Name", "", ""],
+    ["end_repeat", "", "", "", ""],
+    ["select_one ${member_name}", "head", "Head of the household", "", ""],
+]
+OTHER_CHOICES = [
+    ["list_name", "name", "label::English (en)"],
+    ["causes", "poverty", "Poverty"],
+    ["causes", "injustice", "Injustice"],
+]
+
+
+def test_an_or_other_text_column_is_its_own_question_not_the_choice_other(world):
+    """``causes_other`` (or_other's text question) is not the 0/1 column of the choice "other"
+    of ``causes``, though Kobo names choice columns with "_" too."""
+    survey = make_form(world.project, survey=OTHER_SURVEY, choices=OTHER_CHOICES)
+    text = (
+        "_uuid,causes,causes/poverty,causes/other,causes_other,members\n"
+        "o1,poverty other,1,1,Revenge,2\n"
+    )
+    batch = services.start_import(None, survey, text.encode(), "other.csv")
+    assert batch.preview["problem_count"] == 0, batch.preview["problems"]
+    services.commit_import(None, batch)
+    answers = Submission.objects.get(instance_id="uuid:o1").answers
+    assert (answers["causes"], answers["causes_other"]) == ("poverty other", "Revenge")
+
+
+def test_a_choice_from_earlier_answers_is_kept_as_given(world):
+    """``select_one ${member_name}``: its choices are the names given in the repeat, not a list
+    of the form, so any answer is taken, as from a phone."""
+    survey = make_form(world.project, survey=OTHER_SURVEY, choices=OTHER_CHOICES)
+    text = "_uuid,members,head\nh1,2,Zainab Hassan\n"
+    batch = services.start_import(None, survey, text.encode(), "head.csv")
+    assert batch.preview["problem_count"] == 0, batch.preview["problems"]
+    services.commit_import(None, batch)
+    assert Submission.objects.get(instance_id="uuid:h1").answers["head"] == "Zainab Hassan"
