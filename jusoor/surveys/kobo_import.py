@@ -674,10 +674,12 @@ def analyse(
     sheets: list[Sheet],
     known: Callable[[list[str]], set[str]] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    each: Callable[[Record], None] | None = None,
 ) -> Analysis:
     """Check every row of the file in one pass and count what it would give. ``known(ids)``
     returns those of the instance ids already stored (asked ``LOOKUP_CHUNK`` at a time);
-    ``progress(rows, estimated_total)`` is called every ``PROGRESS_EVERY`` rows."""
+    ``progress(rows, estimated_total)`` is called every ``PROGRESS_EVERY`` rows; ``each(record)``
+    sees every submission, for what else the preview counts in the same pass."""
     result = Analysis()
     estimate = estimated_rows(sheets[0]) if progress is not None else 0
     pending: list[str] = []
@@ -690,6 +692,8 @@ def analyse(
     with without_gc_pauses():
         for record in iter_records(version, sheets, result):
             result.rows += 1
+            if each is not None:
+                each(record)
             if known is not None:
                 pending.append(record.instance_id)
                 if len(pending) >= LOOKUP_CHUNK:

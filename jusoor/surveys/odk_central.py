@@ -63,15 +63,13 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from jusoor.surveys.kobo_import import (
-    Analysis,
     ImportFileError,
     Opener,
+    Record,
     Sheet,
     first_undecodable,
-    iter_records,
     opener_of,
     read_csv,
-    without_gc_pauses,
 )
 from jusoor.surveys.models import FormVersion
 
@@ -347,24 +345,33 @@ class _Checked(io.RawIOBase):
         super().close()
 
 
-def media_counts(version: FormVersion, sheets: list[Sheet], media: Media) -> dict[str, int]:
-    """What the preview says of a zip's attachments: the files its media folder holds, the rows
+class MediaCount:
+    """What the preview says of a zip's attachments, counted while the rows are checked
+    (``see`` is ``kobo_import.analyse``'s ``each``): the files its media folder holds, the rows
     naming at least one of them, and the names rows give that the zip lacks (an export made
-    without media). Empty for a file that is not a zip. The answers are read again for this,
-    in a pass of their own, only when the form has a question that takes a file."""
-    if media.archive is None:
-        return {}
-    counts = {"media_files": len(media), "media_rows": 0, "media_missing": 0}
-    paths = file_questions(version.questions)
-    if not paths:
-        return counts
-    with without_gc_pauses():
-        for record in iter_records(version, sheets, Analysis()):
-            names = named_files(record.answers, paths)
-            found = sum(name in media for name in names)
-            counts["media_rows"] += found > 0
-            counts["media_missing"] += len(names) - found
-    return counts
+    without media). Empty for a file that is not a zip."""
+
+    def __init__(self, version: FormVersion, media: Media) -> None:
+        self.media = media
+        self.paths = file_questions(version.questions) if media.archive is not None else []
+        self.rows = self.missing = 0
+
+    def see(self, record: Record) -> None:
+        if not self.paths:
+            return
+        names = named_files(record.answers, self.paths)
+        found = sum(name in self.media for name in names)
+        self.rows += found > 0
+        self.missing += len(names) - found
+
+    def counts(self) -> dict[str, int]:
+        if self.media.archive is None:
+            return {}
+        return {
+            "media_files": len(self.media),
+            "media_rows": self.rows,
+            "media_missing": self.missing,
+        }
 
 
 @contextlib.contextmanager

@@ -502,7 +502,11 @@ def _fill_preview(
     version = _current_version(batch.form)
     sheets = _open_import(import_files.opener(batch), batch.filename)
     known = _StoredLookup(batch.form, odk_central.earlier_ids(sheets))
-    analysis = kobo_import.analyse(version, sheets, known=known, progress=progress)
+    with odk_central.open_media(import_files.opener(batch), batch.filename) as media:
+        attachments = odk_central.MediaCount(version, media)
+        analysis = kobo_import.analyse(
+            version, sheets, known=known, progress=progress, each=attachments.see
+        )
     batch.preview = {
         "rows": analysis.rows,
         "new": analysis.new - known.edits,  # brand-new submissions
@@ -514,8 +518,7 @@ def _fill_preview(
         "problems": analysis.problems,
         "problem_count": analysis.problem_count,
     }
-    with odk_central.open_media(import_files.opener(batch), batch.filename) as media:
-        batch.preview.update(odk_central.media_counts(version, sheets, media))
+    batch.preview.update(attachments.counts())
     batch.status = ImportStatus.PREVIEW
     return analysis
 
