@@ -171,15 +171,18 @@ def _csv_members(source: Opener, filename: str) -> list[tuple[str, bytes]]:
         return _members_of(stream, filename)
 
 
-def _members_of(stream: BinaryIO, filename: str) -> list[tuple[str, bytes]]:
+def _open_zip(stream: BinaryIO, filename: str) -> zipfile.ZipFile:
     try:
-        archive = zipfile.ZipFile(stream)
+        return zipfile.ZipFile(stream)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
         raise ImportFileError(
             _("%(file)s is not a zip file that can be read: %(error)s")
             % {"file": filename, "error": exc}
         ) from exc
-    with archive:
+
+
+def _members_of(stream: BinaryIO, filename: str) -> list[tuple[str, bytes]]:
+    with _open_zip(stream, filename) as archive:
         members = archive.infolist()
         if len(members) > MAX_MEMBERS:
             raise ImportFileError(
@@ -381,16 +384,8 @@ def open_media(source: Opener, filename: str) -> Iterator[Media]:
     if not filename.lower().endswith(".zip"):
         yield Media(None, filename)
         return
-    with source() as stream:
-        try:
-            archive = zipfile.ZipFile(stream)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
-            raise ImportFileError(
-                _("%(file)s is not a zip file that can be read: %(error)s")
-                % {"file": filename, "error": exc}
-            ) from exc
-        with archive:
-            yield Media(archive, filename)
+    with source() as stream, _open_zip(stream, filename) as archive:
+        yield Media(archive, filename)
 
 
 # --- one CSV -----------------------------------------------------------------------------------
