@@ -134,8 +134,20 @@ class Submission(models.Model):
     import_batch = models.ForeignKey(
         "KoboImport", null=True, blank=True, on_delete=models.SET_NULL, related_name="submissions"
     )
+    # The instanceID of the submission's first version when that version is not stored here:
+    # an ODK Central export gives an edited submission under its current instanceID with the
+    # first one in KEY, and a later export names it by that KEY alone. Empty otherwise.
+    first_instance_id = models.CharField(max_length=100, blank=True, default="")
 
     class Meta:
+        indexes = [
+            # Partial: the rows that have one are few, and no other insert pays for it.
+            models.Index(
+                fields=["form", "first_instance_id"],
+                condition=~models.Q(first_instance_id=""),
+                name="survey_first_instance",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(fields=["form", "instance_id"], name="survey_instance_per_form")
         ]

@@ -225,6 +225,7 @@ def receive_submission(
                 received_at=timezone.now(),
                 status=replaced.status if replaced else SubmissionStatus.RECEIVED,
                 replaces=replaced,
+                first_instance_id=replaced.first_instance_id if replaced else "",
             )
             if replaced is not None:
                 Submission.objects.filter(pk=replaced.pk).update(is_current=False)
@@ -482,15 +483,25 @@ class _StoredLookup:
 
 def _edits_in(form: Form, ids: list[str], earlier: dict[str, tuple[str, ...]]) -> dict[str, str]:
     """Of these instanceIDs (none stored), those whose row names an earlier version that is
-    stored, with that version's instanceID (the nearest one the row names)."""
+    stored, with that version's instanceID (the nearest one the row names). A first version
+    that was never stored is found through the submission that records it as its first
+    (``Submission.first_instance_id``)."""
     named = {i: earlier[i] for i in ids if i in earlier}
     if not named:
         return {}
-    stored = _stored(form, [e for versions in named.values() for e in versions])
+    versions = [e for versions in named.values() for e in versions]
+    stored = _stored(form, versions)
+    through_first = dict(
+        Submission.objects.filter(form=form, first_instance_id__in=versions).values_list(
+            "first_instance_id", "instance_id"
+        )
+    )
     found = {}
     for instance_id, versions in named.items():
         here = next((e for e in versions if e in stored), None)
-        if here is not None:
+        if here is None:
+            here = next((through_first[e] for e in versions if e in through_first), None)
+        if here is not None and here != instance_id:
             found[instance_id] = here
     return found
 
@@ -651,6 +662,8 @@ def commit_import(
 
     def imported(record: kobo_import.Record) -> Submission:
         answers = {**record.answers, "meta/instanceID": record.instance_id}
+        # An edited row of a Central export names its first version last (its KEY).
+        first = earlier[record.instance_id][-1] if record.instance_id in earlier else ""
         raw = openrosa.build_xml(version.definition, form.form_id, version.version, answers)
         plain, private = openrosa.split_personal(record.answers, personal)
         return Submission(
@@ -668,6 +681,7 @@ def commit_import(
             received_at=record.submitted_at or now,
             status=record.status,
             import_batch=batch,
+            first_instance_id=first,
         )
 
     def attach(record: kobo_import.Record, submission: Submission) -> list[Attachment]:
@@ -790,6 +804,7 @@ def _import_edit(
         submission.status = replaced.status
     submission.replaces = replaced
     submission.enumerator_id = replaced.enumerator_id  # the same interview, edited
+    submission.first_instance_id = replaced.first_instance_id  # "" when the first is here
     submission.save()
     Submission.objects.filter(pk=replaced.pk).update(is_current=False)
     audit.record(

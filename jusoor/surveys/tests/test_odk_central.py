@@ -414,6 +414,31 @@ def test_an_edit_whose_earlier_versions_are_not_here_is_stored_under_its_current
     assert len(stored.answers["household"]) == 2
 
 
+def test_a_later_export_finds_an_edit_whose_first_version_was_never_here(survey):
+    """The first export already has the submission edited (KEY is FIRST, never stored here);
+    a later export has it edited again and names it by KEY alone (the form declares no
+    deprecatedID): it is an edit of the stored one, not a second submission."""
+    first = start(survey, central_zip([edited(FIRST_EDITED), SUBMISSIONS[1]]))
+    assert services.commit_import(None, first) == 2
+    assert Submission.objects.get(instance_id=FIRST_EDITED).first_instance_id == FIRST
+    later = central_zip([edited(FIRST_EDITED_AGAIN, age="36"), SUBMISSIONS[1]])
+    batch = start(survey, later)
+    assert (batch.preview["new"], batch.preview["edits"], batch.preview["existing"]) == (0, 1, 1)
+    assert services.commit_import(None, batch) == 1
+    latest = Submission.objects.get(is_current=True, instance_id=FIRST_EDITED_AGAIN)
+    assert latest.replaces.instance_id == FIRST_EDITED and latest.answers["age"] == "36"
+    assert latest.first_instance_id == FIRST  # for the export after that
+    assert Submission.objects.filter(is_current=True).count() == 2
+    assert services.commit_import(None, start(survey, later)) == 0
+
+
+def test_a_first_version_that_is_here_is_not_recorded_again(survey):
+    receive(survey, FIRST)
+    batch = start(survey, central_zip([edited(FIRST_EDITED), SUBMISSIONS[1]]))
+    services.commit_import(None, batch)
+    assert Submission.objects.get(instance_id=FIRST_EDITED).first_instance_id == ""
+
+
 def test_an_import_that_fails_leaves_the_submission_it_would_edit_as_it_was(survey, monkeypatch):
     receive(survey, FIRST)
     batch = start(survey, central_zip([edited(FIRST_EDITED), SUBMISSIONS[1]]))
