@@ -186,7 +186,8 @@ def flatten(
             ],
             "pii": str(custom.get("pii", "")).strip().lower() in TRUE,
             "repeat": repeat,
-            "row": rows.get(path),
+            # or_other's text question is pyxform's, not a sheet row: the select's row.
+            "row": rows.get(path) or rows.get(path.removesuffix("_other")),
             "required": str(bind.get("required", "")).strip().lower() in TRUE,
             "relevant": bind.get("relevant", ""),
             "constraint": bind.get("constraint", ""),
@@ -255,6 +256,12 @@ def unsupported_features(questions: list[dict[str, Any]]) -> list[dict[str, Any]
             problems.append(
                 {"row": q["row"], "name": q["path"], "type": q["type"], "reason": "type"}
             )
+            continue
+        if q["type"] in {"select one", "select all that apply"} and not q["choices"]:
+            # Choices from earlier answers (``select_one ${name}``) or from a file: the web
+            # form would show none.
+            kind = f"{q['type']} {q['list_name']}".strip()
+            problems.append({"row": q["row"], "name": q["path"], "type": kind, "reason": "type"})
             continue
         for column in EXPRESSIONS:
             expression = q.get(column) or ""

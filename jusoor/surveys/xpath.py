@@ -1,6 +1,8 @@
 """The XPath subset that real XLSForms use, evaluated on the server for the web form.
 
-Supported: numbers and strings, ``${name}`` references, ``.`` (the question's own value),
+Supported: numbers and strings, ``${name}`` references and ``../name`` ones (pyxform writes
+these for ``or_other``; a name is unique in a form, so both are read by name), ``.`` (the
+question's own value),
 comparisons, ``and``/``or``, arithmetic (``+ - * div mod``), parentheses, and the functions
 ``not selected count-selected string-length if concat number int round coalesce true false
 today regex``. Anything else raises ``XPathError`` naming what is outside the subset, so a form
@@ -23,6 +25,7 @@ TOKEN = re.compile(
       (?P<number>\d+(?:\.\d*)?|\.\d+)
     | (?P<string>'[^']*'|"[^"]*")
     | (?P<ref>\$\{[A-Za-z_][\w.\-]*\})
+    | (?P<up>(?:\.\./)+[A-Za-z_][\w.\-]*)
     | (?P<op><=|>=|!=|=|<|>|\+|-|\*|\(|\)|,)
     | (?P<dot>\.(?![\w]))
     | (?P<name>[A-Za-z_][\w\-:]*)
@@ -239,6 +242,8 @@ class Evaluator:
             return token.text[1:-1]
         if token.kind == "ref":
             return self.lookup(token.text[2:-1])
+        if token.kind == "up":
+            return self.lookup(token.text.rsplit("/", 1)[-1])
         if token.kind == "dot":
             return self.current
         if token.kind == "op" and token.text == "(":

@@ -94,6 +94,23 @@ def test_unsupported_question_types_are_listed_by_row(client, world):
     assert "Row 4: location (geopoint)" in page.content.decode()
 
 
+def test_choices_from_earlier_answers_are_listed_and_or_other_is_supported(client, world):
+    """The web form cannot offer choices it does not have (``select_one ${name}``); or_other's
+    text question, which pyxform adds with ``../name`` in its relevant, it can."""
+    survey = [
+        *SURVEY,
+        ["select_one causes or_other", "main_cause", "السبب", "Main cause", "", "", "", "", ""],
+        ["select_one ${member_name}", "head", "رب الأسرة", "Head", "", "", "", "", ""],
+    ]
+    client.force_login(world.users["shams_me_officer"])
+    upload(client, world, xlsform_bytes(survey=survey))
+    version = FormVersion.objects.get()
+    assert version.unsupported == [
+        {"row": 14, "name": "head", "type": "select one ${member_name}", "reason": "type"}
+    ]
+    assert version.question_map()["main_cause_other"]["row"] == 13
+
+
 def test_an_expression_outside_the_web_forms_subset_is_listed_with_its_row(client, world):
     rule = "pulldata('rates', 'x', 'y', 'z') > 1"
     survey = [*SURVEY, ["integer", "rate", "المعدل", "Rate", "", rule, "", "", ""]]

@@ -216,3 +216,15 @@ def test_a_repeat_takes_entries_one_more_at_a_time_and_keeps_personal_data_apart
     ]
     assert submission.personal_answers()["household"][1] == {"household/member_name": "زينب"}
     assert "<household><member_name>حسن</member_name>" in submission.xml
+
+
+def test_or_other_asks_for_the_other_answer_only_when_other_is_chosen(enumerator, world):
+    """pyxform adds ``displaced_other`` with the relevant ``selected(../displaced, 'other')``."""
+    survey = [HEADER, ["select_one yn or_other", "displaced", "هل نزحت؟", "Displaced?", "yes"]]
+    form = make_form(world.project, survey=survey, choices=CHOICES, form_id="other")
+    assert form.current_version.unsupported == []
+    post(enumerator, form, displaced="other", displaced_other="مرتين")
+    post(enumerator, form, displaced="no", displaced_other="لا يهم")
+    first, second = Submission.objects.order_by("pk")
+    assert first.answers["displaced_other"] == "مرتين"
+    assert "displaced_other" not in second.answers  # not relevant: dropped

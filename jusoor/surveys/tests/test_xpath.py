@@ -25,6 +25,8 @@ def evaluate(expression: str, current="", names=None):
         ("${sex} != 'male'", True),
         ("selected(${causes}, 'poverty')", True),
         ("selected(${causes}, 'revenge')", False),
+        ("selected(../causes, 'poverty')", True),  # as pyxform writes or_other's relevant
+        ("../../sex = 'female'", True),
         ("count-selected(${causes}) = 2", True),
         ("string-length(${name}) = 4", True),
         ("if(${age} < 18, 'minor', 'adult')", "adult"),
@@ -57,7 +59,14 @@ def test_bare_names_are_choice_columns_in_a_choice_filter():
 
 def test_a_choice_filter_on_a_choice_column_is_supported_at_upload():
     """The upload's dry run knows every choice column by an empty mapping: empty is not none."""
-    town = {"row": 7, "path": "town", "name": "town", "type": "select one"}
+    town = {
+        "row": 7,
+        "path": "town",
+        "name": "town",
+        "type": "select one",
+        "list_name": "town",
+        "choices": [{"name": "garma", "label": {}, "district": "ramadi"}],
+    }
     assert unsupported_features([{**town, "choice_filter": "district=${district}"}]) == []
     with translation.override("ar"):
         (problem,) = unsupported_features([{**town, "choice_filter": "pulldata('x', 'y')"}])
