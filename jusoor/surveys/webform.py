@@ -24,12 +24,15 @@ from jusoor.surveys.xpath import Evaluator, XPathError, as_bool, as_text
 
 SELECT_ONE = "select one"
 SELECT_MULTIPLE = "select all that apply"
+RANK = "rank"
+WITH_CHOICES = (SELECT_ONE, SELECT_MULTIPLE, RANK)
 FIELD_TYPES = {
     "text",
     "integer",
     "decimal",
     SELECT_ONE,
     SELECT_MULTIPLE,
+    RANK,
     "date",
     "time",
     "acknowledge",
@@ -87,16 +90,23 @@ class Entry:
         return repeat if repeat in self.repeats else None
 
     def shown(self, question: dict[str, Any]) -> bool:
-        return question["type"] in FIELD_TYPES and self.scope(question) is not None
+        return (
+            question["type"] in FIELD_TYPES
+            and self.scope(question) is not None
+            # Choices from earlier answers or a file: none to offer here.
+            and not (question["type"] in WITH_CHOICES and not question["choices"])
+        )
 
     def left_to_collect(self) -> list[dict[str, Any]]:
-        """Questions the web form cannot take: unsupported types and nested repeats."""
+        """Questions the web form cannot take: unsupported types, choices it does not have,
+        and nested repeats."""
         return [
             q
             for q in self.questions
             if self.scope(q) is not None
             and not (q["type"] == "repeat" and q["path"] in self.repeats)
-            and q["type"] not in FIELD_TYPES | META_TYPES | {"note", "calculate", "group"}
+            and q["type"] not in META_TYPES | {"note", "calculate", "group"}
+            and not self.shown(q)
         ]
 
     # --- evaluation ----------------------------------------------------------------------------
@@ -221,7 +231,7 @@ class Entry:
                 if question.get("required"):
                     errors[name] = _("This question needs an answer.")
                 continue
-            if question["type"] in (SELECT_ONE, SELECT_MULTIPLE):
+            if question["type"] in WITH_CHOICES:
                 allowed = {n for n, _label in self.choices(question, answers, inner)}
                 if any(v not in allowed for v in str(value).split()):
                     errors[name] = _("This choice is not available with the answers above.")
@@ -278,6 +288,8 @@ def _field(entry: Entry, question: dict[str, Any], choices: list[tuple[str, str]
         field = forms.MultipleChoiceField(
             choices=choices, widget=forms.CheckboxSelectMultiple, **options
         )
+    elif kind == RANK:
+        field = RankField(choices, **options)
     elif kind == "date":
         field = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **options)
     elif kind == "time":
@@ -292,7 +304,40 @@ def _field(entry: Entry, question: dict[str, Any], choices: list[tuple[str, str]
 def _initial(question: dict[str, Any], value: Any) -> Any:
     if value in (None, ""):
         value = question.get("default") or ""
-    return str(value).split() if question["type"] == SELECT_MULTIPLE else value
+    return str(value).split() if question["type"] in (SELECT_MULTIPLE, RANK) else value
+
+
+class RankWidget(forms.MultiWidget):
+    """One list per place, first to last, each offering every choice: works without script
+    and reads in order with a screen reader."""
+
+    template_name = "surveys/widgets/rank.html"
+
+    def __init__(self, choices: list[tuple[str, str]]) -> None:
+        blank = [("", "—")]
+        super().__init__([forms.Select(choices=blank + choices) for _choice in choices])
+
+    def decompress(self, value: Any) -> list[str]:
+        return list(value) if isinstance(value, list | tuple) else str(value or "").split()
+
+
+class RankField(forms.MultiValueField):
+    """A rank question (ODK's ``odk:rank``): every choice put in order; the value is their
+    names, first to last, as ODK Collect sends it."""
+
+    def __init__(self, choices: list[tuple[str, str]], **options: Any) -> None:
+        places = [forms.ChoiceField(choices=choices, required=False) for _choice in choices]
+        super().__init__(places, widget=RankWidget(choices), require_all_fields=False, **options)
+
+    def compress(self, data_list: list[str]) -> list[str]:
+        chosen = [name for name in data_list if name]
+        if not chosen:
+            return []
+        if len(set(chosen)) < len(chosen):
+            raise forms.ValidationError(_("Each choice can take only one place."))
+        if len(chosen) < len(self.fields):
+            raise forms.ValidationError(_("Put every choice in a place."))
+        return chosen
 
 
 def build_form(

@@ -27,6 +27,7 @@ WEB_TYPES = {
     "decimal",
     "select one",
     "select all that apply",
+    "rank",
     "date",
     "time",
     "note",
@@ -257,7 +258,7 @@ def unsupported_features(questions: list[dict[str, Any]]) -> list[dict[str, Any]
                 {"row": q["row"], "name": q["path"], "type": q["type"], "reason": "type"}
             )
             continue
-        if q["type"] in {"select one", "select all that apply"} and not q["choices"]:
+        if q["type"] in {"select one", "select all that apply", "rank"} and not q["choices"]:
             # Choices from earlier answers (``select_one ${name}``) or from a file: the web
             # form would show none.
             kind = f"{q['type']} {q['list_name']}".strip()

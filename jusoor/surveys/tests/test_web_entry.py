@@ -228,3 +228,53 @@ def test_or_other_asks_for_the_other_answer_only_when_other_is_chosen(enumerator
     first, second = Submission.objects.order_by("pk")
     assert first.answers["displaced_other"] == "مرتين"
     assert "displaced_other" not in second.answers  # not relevant: dropped
+
+
+RANKED = [
+    HEADER,
+    ["rank needs", "needs", "رتّب الأولويات", "Rank the needs", "yes"],
+]
+NEEDS = [
+    ["list_name", "name", "label::Arabic (ar)", "label::English (en)"],
+    ["needs", "jobs", "فرص العمل", "Jobs"],
+    ["needs", "schools", "المدارس", "Schools"],
+    ["needs", "water", "الماء", "Water"],
+]
+
+
+@pytest.fixture
+def ranked(world):
+    return make_form(world.project, survey=RANKED, choices=NEEDS, form_id="ranked")
+
+
+def test_a_rank_question_is_answered_place_by_place_and_sent_as_odk_does(enumerator, ranked):
+    assert ranked.current_version.unsupported == []
+    page = enumerator.get(reverse("surveys:entry", kwargs={"pk": ranked.pk})).content.decode()
+    assert page.count('<select name="q__needs_') == 3 and "المرتبة 1" in page
+    data = {"q__needs_0": "water", "q__needs_1": "jobs", "q__needs_2": "schools"}
+    enumerator.post(
+        reverse("surveys:entry", kwargs={"pk": ranked.pk}), {**data, "action": "submit"}
+    )
+    submission = Submission.objects.get()
+    assert submission.answers["needs"] == "water jobs schools"
+    assert "<needs>water jobs schools</needs>" in submission.xml
+
+
+@pytest.mark.parametrize(
+    "places,message",
+    [
+        (["water", "water", "jobs"], "Each choice can take only one place."),
+        (["water", "", ""], "Put every choice in a place."),
+        (["", "", ""], "This question needs an answer."),
+    ],
+)
+def test_a_rank_left_half_done_or_with_a_choice_twice_is_refused(
+    enumerator, ranked, places, message
+):
+    enumerator.cookies["jusoor_language"] = "en"
+    data = {f"q__needs_{i}": name for i, name in enumerate(places)}
+    response = enumerator.post(
+        reverse("surveys:entry", kwargs={"pk": ranked.pk}), {**data, "action": "submit"}
+    )
+    assert message in response.content.decode()
+    assert not Submission.objects.exists()
