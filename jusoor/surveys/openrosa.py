@@ -66,7 +66,8 @@ def parse_submission(raw: bytes) -> ParsedSubmission:
         raise SubmissionXMLError(
             _("The submission is not well-formed XML: %(error)s") % {"error": exc}
         ) from exc
-    form_id = root.get("id") or ""
+    # ODK Collect names the form ``id``; KoboToolbox's stored instances (formpack) ``id_string``.
+    form_id = root.get("id") or root.get("id_string") or ""
     if not form_id:
         raise SubmissionXMLError(_("The submission's root element has no form id attribute."))
     meta = {}

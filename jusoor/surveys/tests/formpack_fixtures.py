@@ -4,6 +4,7 @@ submissions (Kobo's JSON) as the answers a phone sends."""
 
 from __future__ import annotations
 
+import ast
 import io
 import json
 from pathlib import Path
@@ -109,4 +110,16 @@ def as_stored(given: dict[str, Any], paths: set[str], scope: str = "") -> dict[s
             found[path] = [as_stored(entry, paths, path + "/") for entry in value]
         else:
             found[path] = str(value)
+    return found
+
+
+def versions_in_module(folder: Path) -> list[dict[str, Any]]:
+    """The versions a fixture gives in its ``__init__.py`` (``_wc(id_string, version, survey)``
+    calls, as ``favcolor`` does), read as literals: the module is not imported."""
+    tree = ast.parse((folder / "__init__.py").read_text("utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "_wc":
+            _id_string, version, survey = (ast.literal_eval(arg) for arg in node.args)
+            found.append({"version": version, "content": {"survey": survey}})
     return found

@@ -9,7 +9,10 @@ empty copy of the form with the same answers."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from defusedxml import ElementTree
 from django.urls import reverse
 
 from jusoor.core.paths import shared_data
@@ -126,3 +129,35 @@ def test_the_xlsx_export_imports_into_an_empty_copy_with_the_same_answers(client
         instance_id: fixtures.as_stored(answers, latest)
         for instance_id, answers in expected.items()
     }
+
+
+def test_kobotoolboxs_stored_xml_instances_are_received_by_their_version(world):
+    """``favcolor``: two versions given in the fixture's module, and nine instances as
+    KoboToolbox stores them (the form named by ``id_string``, not ``id``). Two of them, two
+    different people, carry the same instanceID: the second is a conflict (409), not stored."""
+    folder = FOLDER / "favcolor"
+    for content in fixtures.versions_in_module(folder):
+        version = services.upload_form(
+            None, world.project, fixtures.xlsform("favcolor", content), "favcolor.xlsx"
+        )
+    form = version.form
+    instances = json.loads((folder / "xml_instances.json").read_text("utf-8"))
+    conflicts = []
+    for xml in instances:
+        try:
+            receipt = services.receive_submission(
+                forms=Form.objects.filter(pk=form.pk), raw=xml.encode("utf-8")
+            )
+        except services.SubmissionRefused as refused:
+            conflicts.append((refused.status, str(refused)))
+            continue
+        assert receipt.status == 201
+        root = ElementTree.fromstring(xml)
+        assert receipt.submission.version.version == root.get("version")
+        answers = receipt.submission.answers
+        for child in root:
+            if len(child) == 0 and child.tag not in {"start", "end"}:
+                assert answers[child.tag] == child.text
+    assert [status for status, _message in conflicts] == [409]
+    assert "uuid:330c8f50-0b7c-4486-8e93-e1330e99117d" in conflicts[0][1]
+    assert Submission.objects.filter(form=form).count() == len(instances) - 1 == 8

@@ -312,6 +312,13 @@ def test_bad_submissions_are_refused_with_a_message(client, world, survey, xml, 
     assert not Submission.objects.exists()
 
 
+def test_an_instance_naming_its_form_by_id_string_as_kobotoolbox_stores_it(client, world, survey):
+    xml = submission_xml().replace(b'id="pve_survey"', b'id_string="pve_survey"')
+    assert b"id_string=" in xml
+    assert submit(client, world.project, xml).status_code == 201
+    assert Submission.objects.get().form == survey
+
+
 def test_a_post_without_the_xml_part_is_a_400(client, world, survey):
     url = reverse("surveys:openrosa_submission", kwargs={"pk": world.project.pk})
     response = client.post(
