@@ -6,7 +6,8 @@ is written all at once; rows whose ``_uuid`` is already here are skipped, so imp
 file twice adds nothing.
 
 Rows are streamed, never all in memory: a ``Sheet``'s ``rows`` is re-iterable, and the readers
-here parse the file again on each pass (only the file's bytes stay in memory). ``analyse`` keeps
+here open and parse the file again on each pass (through an ``Opener``: bytes in memory, or the
+stored upload read a piece at a time, ``import_files.opener``). ``analyse`` keeps
 counts, the columns and the first problems, not the rows; ``iter_records`` gives the submissions
 one at a time to whoever writes them. The one exception is repeat groups: their sheets are
 linked to the main sheet by ``_index``/``_parent_index`` and the main sheet's rows come in any
