@@ -175,6 +175,36 @@ def test_spss_export_keeps_arabic_variable_and_value_labels(client, world, surve
     assert list(frame["causes_injustice"]) == [1, 0]
 
 
+LONG_QUESTION = "ما هي الأسباب التي تدفع الشباب في منطقتك إلى الانضمام إلى الجماعات المتطرفة؟ " * 4
+LONG_CHOICE = "أنثى، بحسب ما صرّحت به المستجيبة في بداية المقابلة " * 3
+
+
+def test_spss_cuts_long_arabic_labels_at_its_limits_without_breaking_a_letter(
+    client, world, tmp_path
+):
+    """SPSS holds 256 bytes of a variable label and 120 of a value label: a long Arabic label
+    (two bytes a letter) comes back as its own beginning, never as half a letter."""
+    survey = [SURVEY[0], ["select_one sex", "sex", LONG_QUESTION, "Sex", "", "", "", "", ""]]
+    choices = [
+        ["list_name", "name", "label::Arabic (ar)", "label::English (en)"],
+        ["sex", "female", LONG_CHOICE, "Female"],
+        ["sex", "male", "ذكر", "Male"],
+    ]
+    form = make_form(world.project, survey=survey, choices=choices, form_id="long")
+    raw = b'<data id="long" version="1"><sex>female</sex><meta><instanceID>uuid:l1</instanceID></meta></data>'
+    services.receive_submission(forms=Form.objects.filter(pk=form.pk), raw=raw)
+    client.force_login(world.users["shams_me_officer"])
+    path = tmp_path / "long.sav"
+    path.write_bytes(download(client, form, format="sav", headers="ar"))
+    frame, meta = pyreadstat.read_sav(str(path))
+    label = dict(zip(meta.column_names, meta.column_labels, strict=True))["sex"]
+    value = meta.variable_value_labels["sex"]["female"]
+    assert 200 < len(label.encode()) <= 256 and LONG_QUESTION.startswith(label)
+    assert 100 < len(value.encode()) <= 120 and LONG_CHOICE.startswith(value)
+    assert "\ufffd" not in label + value
+    assert list(frame["sex"]) == ["female"]
+
+
 def test_an_export_page_is_shown_without_a_format(client, world, survey):
     client.force_login(world.users["shams_me_officer"])
     response = client.get(reverse("surveys:export", kwargs={"pk": survey.pk}))
