@@ -37,9 +37,20 @@ def _personal_fields():  # type: ignore[no-untyped-def]
             yield model, encrypted, indexes
 
 
-def _digest(rows: list[tuple[str, object, str, str]]) -> str:
+# Rows fetched per query. A value can be large (an import file's piece is about 1 MB sealed),
+# and a whole chunk is in memory at once.
+CHUNK = 100
+
+
+def _fingerprint(label: str, pk: object, name: str, plain: str) -> tuple[str, str, str, str]:
+    """What the digest is made of for one value: its place and a hash of it, so that checking a
+    rotation does not hold every personal value in memory at once."""
+    return (label, str(pk), name, hashlib.sha256(plain.encode()).hexdigest())
+
+
+def _digest(rows: list[tuple[str, str, str, str]]) -> str:
     hasher = hashlib.sha256()
-    for row in sorted(rows, key=lambda r: (r[0], str(r[1]), r[2])):
+    for row in sorted(rows):
         hasher.update(repr(row).encode())
     return hasher.hexdigest()
 
@@ -49,11 +60,11 @@ def rotate_personal_data() -> RotationReport:
     """Reseal every value with the current key; all or nothing."""
     crypto.reset_caches()
     current_key = crypto.keyring()[0]
-    before: list[tuple[str, object, str, str]] = []
+    before: list[tuple[str, str, str, str]] = []
     rows = values = resealed = 0
     for model, encrypted, indexes in _personal_fields():
         names = [f.attname for f in encrypted]
-        for obj in model._base_manager.only("pk", *names).iterator(chunk_size=500):
+        for obj in model._base_manager.only("pk", *names).iterator(chunk_size=CHUNK):
             rows += 1
             updates = {}
             for name in names:
@@ -61,24 +72,24 @@ def rotate_personal_data() -> RotationReport:
                 if plain in (None, ""):
                     continue
                 values += 1
-                before.append((model._meta.label, obj.pk, name, plain))
+                before.append(_fingerprint(model._meta.label, obj.pk, name, plain))
                 updates[name] = plain
             for index in indexes:
                 updates[index.attname] = index.hash_of(getattr(obj, index.source))
             if updates:
                 model._base_manager.filter(pk=obj.pk).update(**updates)
                 resealed += sum(1 for name in names if name in updates)
-    after: list[tuple[str, object, str, str]] = []
+    after: list[tuple[str, str, str, str]] = []
     for model, encrypted, _indexes in _personal_fields():
         names = [f.attname for f in encrypted]
-        for raw in model._base_manager.values_list("pk", *names).iterator(chunk_size=500):
+        for raw in model._base_manager.values_list("pk", *names).iterator(chunk_size=CHUNK):
             pk, *sealed = raw
             for name, token in zip(names, sealed, strict=True):
                 if token in (None, ""):
                     continue
                 # values_list runs from_db_value, so these are plain again; check the stored
                 # form separately below.
-                after.append((model._meta.label, pk, name, token))
+                after.append(_fingerprint(model._meta.label, pk, name, token))
     report = RotationReport(rows, values, resealed, _digest(before), _digest(after))
     if not report.intact:
         raise RuntimeError("Re-encryption changed some values; nothing was saved.")
