@@ -408,6 +408,10 @@ def draft_answers(form: BaseForm) -> dict[str, Any]:
     def value_of(name: str) -> str:
         if name in form.cleaned_data:
             return _to_text(form.cleaned_data[name])
+        field = form.fields[name]
+        if isinstance(field, forms.MultiValueField):  # a rank left half done: the places given
+            parts = field.widget.value_from_datadict(form.data, form.files, form.add_prefix(name))
+            return " ".join(part for part in parts if part)
         raw = form.data.getlist(form.add_prefix(name)) if hasattr(form.data, "getlist") else []
         return " ".join(raw)
 

@@ -278,3 +278,11 @@ def test_a_rank_left_half_done_or_with_a_choice_twice_is_refused(
     )
     assert message in response.content.decode()
     assert not Submission.objects.exists()
+
+
+def test_a_rank_half_done_is_kept_in_the_draft(enumerator, ranked):
+    url = reverse("surveys:entry", kwargs={"pk": ranked.pk})
+    enumerator.post(url, {"q__needs_0": "water", "q__needs_1": "jobs", "action": "draft"})
+    assert WebDraft.objects.get().values()["needs"] == "water jobs"
+    page = enumerator.get(url).content.decode()
+    assert '<option value="water" selected>' in page and '<option value="jobs" selected>' in page
