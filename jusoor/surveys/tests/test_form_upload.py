@@ -95,18 +95,20 @@ def test_unsupported_question_types_are_listed_by_row(client, world):
 
 
 def test_choices_from_earlier_answers_are_listed_and_or_other_is_supported(client, world):
-    """The web form cannot offer choices it does not have (``select_one ${name}``); or_other's
-    text question, which pyxform adds with ``../name`` in its relevant, it can."""
+    """The web form cannot offer choices it does not have (``select_one ${name}``, a file's);
+    or_other's text question, which pyxform adds with ``../name`` in its relevant, it can."""
     survey = [
         *SURVEY,
         ["select_one causes or_other", "main_cause", "السبب", "Main cause", "", "", "", "", ""],
         ["select_one ${member_name}", "head", "رب الأسرة", "Head", "", "", "", "", ""],
+        ["select_one_from_file towns.csv", "town", "البلدة", "Town", "", "", "", "", ""],
     ]
     client.force_login(world.users["shams_me_officer"])
     upload(client, world, xlsform_bytes(survey=survey))
     version = FormVersion.objects.get()
     assert version.unsupported == [
-        {"row": 14, "name": "head", "type": "select one ${member_name}", "reason": "type"}
+        {"row": 14, "name": "head", "type": "select one ${member_name}", "reason": "type"},
+        {"row": 15, "name": "town", "type": "select one towns.csv", "reason": "type"},
     ]
     assert version.question_map()["main_cause_other"]["row"] == 13
 
