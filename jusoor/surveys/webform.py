@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jusoor.core.forms import BaseForm
-from jusoor.surveys.xlsform import META_TYPES, label_of
+from jusoor.surveys.xlsform import META_TYPES, choices_from_answers, label_of
 from jusoor.surveys.xpath import Evaluator, XPathError, as_bool, as_text
 
 SELECT_ONE = "select one"
@@ -93,8 +93,12 @@ class Entry:
         return (
             question["type"] in FIELD_TYPES
             and self.scope(question) is not None
-            # Choices from earlier answers or a file: none to offer here.
-            and not (question["type"] in WITH_CHOICES and not question["choices"])
+            # Choices from a file: none to offer here.
+            and not (
+                question["type"] in WITH_CHOICES
+                and not question["choices"]
+                and not choices_from_answers(question)
+            )
         )
 
     def left_to_collect(self) -> list[dict[str, Any]]:
@@ -134,6 +138,9 @@ class Entry:
         answers: dict[str, Any],
         local: dict[str, Any] | None = None,
     ) -> list[tuple[str, str]]:
+        source = choices_from_answers(question)
+        if source:
+            return self._earlier_answers(question, source, answers)
         rule = question.get("choice_filter") or ""
         result = []
         for choice in question["choices"]:
@@ -146,6 +153,32 @@ class Entry:
                     pass  # shown rather than hidden; the page lists the expression problem
             result.append((choice["name"], self.label(choice)))
         return result
+
+    def _earlier_answers(
+        self, question: dict[str, Any], source: str, answers: dict[str, Any]
+    ) -> list[tuple[str, str]]:
+        """``select_one ${name}``: the answers given to ``name`` (in each entry of its repeat),
+        each once, kept by the choice filter evaluated on that entry (in ``${age} < 18``, the
+        entry's age), as ODK Collect offers them."""
+        origin = self.by_name.get(source)
+        if origin is None:
+            return []
+        rule = question.get("choice_filter") or ""
+        repeat = origin.get("repeat") or ""
+        entries = (answers.get(repeat) or []) if repeat else [answers]
+        found: list[str] = []
+        for entry in entries:
+            value = str(entry.get(origin["path"]) or "").strip()
+            if not value:
+                continue
+            if rule:
+                try:
+                    if not self.evaluator(answers, local=entry).truth(rule):
+                        continue
+                except XPathError:
+                    pass  # shown rather than hidden; the page lists the expression problem
+            found.append(value)
+        return [(value, value) for value in dict.fromkeys(found)]
 
     def _try(
         self,
@@ -233,7 +266,9 @@ class Entry:
                 continue
             if question["type"] in WITH_CHOICES:
                 allowed = {n for n, _label in self.choices(question, answers, inner)}
-                if any(v not in allowed for v in str(value).split()):
+                # One answer of a select_one may hold spaces (a name given earlier).
+                given = [str(value)] if question["type"] == SELECT_ONE else str(value).split()
+                if any(v not in allowed for v in given):
                     errors[name] = _("This choice is not available with the answers above.")
                     continue
             constraint = question.get("constraint") or ""
@@ -271,6 +306,9 @@ def _field(entry: Entry, question: dict[str, Any], choices: list[tuple[str, str]
     kind = question["type"]
     options: dict[str, Any] = {"label": entry.label(question), "required": False}
     hint = entry.label({"label": question.get("hint") or {}})
+    if choices_from_answers(question):
+        earlier = _("The choices are answers given above: check and save the draft to see them.")
+        hint = f"{hint} {earlier}".strip()
     if hint:
         options["help_text"] = hint
     attrs = {"readonly": "readonly"} if question.get("read_only") else {}

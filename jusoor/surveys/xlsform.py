@@ -258,9 +258,12 @@ def unsupported_features(questions: list[dict[str, Any]]) -> list[dict[str, Any]
                 {"row": q["row"], "name": q["path"], "type": q["type"], "reason": "type"}
             )
             continue
-        if q["type"] in {"select one", "select all that apply", "rank"} and not q["choices"]:
-            # Choices from earlier answers (``select_one ${name}``) or from a file: the web
-            # form would show none.
+        if (
+            q["type"] in {"select one", "select all that apply", "rank"}
+            and not q["choices"]
+            and not choices_from_answers(q)
+        ):
+            # Choices from a file (``select_one_from_file``): the web form has none to show.
             kind = f"{q['type']} {q['list_name']}".strip()
             problems.append({"row": q["row"], "name": q["path"], "type": kind, "reason": "type"})
             continue
@@ -281,6 +284,15 @@ def unsupported_features(questions: list[dict[str, Any]]) -> list[dict[str, Any]
                     }
                 )
     return problems
+
+
+_EARLIER_ANSWERS = re.compile(r"\$\{([A-Za-z_][\w.\-]*)\}")
+
+
+def choices_from_answers(question: dict[str, Any]) -> str:
+    """For ``select_one ${name}`` (choices from earlier answers), the name; else ""."""
+    found = _EARLIER_ANSWERS.fullmatch((question.get("list_name") or "").strip())
+    return found.group(1) if found else ""
 
 
 def is_answer(question: dict[str, Any]) -> bool:

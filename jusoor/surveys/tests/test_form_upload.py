@@ -94,9 +94,10 @@ def test_unsupported_question_types_are_listed_by_row(client, world):
     assert "Row 4: location (geopoint)" in page.content.decode()
 
 
-def test_choices_from_earlier_answers_are_listed_and_or_other_is_supported(client, world):
-    """The web form cannot offer choices it does not have (``select_one ${name}``, a file's);
-    or_other's text question, which pyxform adds with ``../name`` in its relevant, it can."""
+def test_choices_from_a_file_are_listed_and_earlier_answers_and_or_other_are_not(client, world):
+    """The web form cannot offer the choices of a file (``select_one_from_file``); choices from
+    earlier answers (``select_one ${name}``) and or_other's text question, which pyxform adds
+    with ``../name`` in its relevant, it can."""
     survey = [
         *SURVEY,
         ["select_one causes or_other", "main_cause", "السبب", "Main cause", "", "", "", "", ""],
@@ -107,8 +108,7 @@ def test_choices_from_earlier_answers_are_listed_and_or_other_is_supported(clien
     upload(client, world, xlsform_bytes(survey=survey))
     version = FormVersion.objects.get()
     assert version.unsupported == [
-        {"row": 14, "name": "head", "type": "select one ${member_name}", "reason": "type"},
-        {"row": 15, "name": "town", "type": "select one towns.csv", "reason": "type"},
+        {"row": 15, "name": "town", "type": "select one towns.csv", "reason": "type"}
     ]
     assert version.question_map()["main_cause_other"]["row"] == 13
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -286,3 +288,63 @@ def test_a_rank_half_done_is_kept_in_the_draft(enumerator, ranked):
     assert WebDraft.objects.get().values()["needs"] == "water jobs"
     page = enumerator.get(url).content.decode()
     assert '<option value="water" selected>' in page and '<option value="jobs" selected>' in page
+
+
+ROSTER = [
+    HEADER,
+    ["begin_repeat", "member", "أفراد الأسرة", "Household members", ""],
+    ["text", "member_name", "الاسم", "Name", ""],
+    ["integer", "member_age", "العمر", "Age", ""],
+    ["end_repeat", "", "", "", ""],
+    ["select_one ${member_name}", "head", "رب الأسرة", "Head of the household", "yes"],
+    [
+        "select_one ${member_name}",
+        "youngest",
+        "أصغر الأطفال",
+        "Youngest child",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "${member_age} < 18",
+        "",
+    ],
+]
+
+
+def test_choices_from_earlier_answers_are_the_names_given_in_the_roster(enumerator, world):
+    """``select_one ${member_name}``, as household rosters use it: the names typed in the repeat
+    (after a draft is saved), the choice filter applied to each entry (``${member_age} < 18``)."""
+    form = make_form(world.project, survey=ROSTER, choices=CHOICES, form_id="roster")
+    assert form.current_version.unsupported == []
+    url = reverse("surveys:entry", kwargs={"pk": form.pk})
+    roster = {
+        "count__member": "2",
+        "r0__member__member_name": "حسن علي",
+        "r0__member__member_age": "45",
+        "r1__member__member_name": "زينب حسن",
+        "r1__member__member_age": "9",
+    }
+    page = enumerator.post(url, {**roster, "action": "draft"}).content.decode()
+
+    def offered(name: str) -> list[str]:
+        return re.findall(rf'type="radio" name="q__{name}" value="([^"]*)"', page)
+
+    assert offered("head") == ["حسن علي", "زينب حسن"]
+    assert offered("youngest") == ["زينب حسن"]  # the only one under 18
+    enumerator.post(
+        url, {**roster, "q__head": "حسن علي", "q__youngest": "زينب حسن", "action": "submit"}
+    )
+    answers = Submission.objects.get().answers
+    assert (answers["head"], answers["youngest"]) == ("حسن علي", "زينب حسن")
+
+
+def test_a_name_not_given_in_the_roster_is_refused(enumerator, world):
+    form = make_form(world.project, survey=ROSTER, choices=CHOICES, form_id="roster")
+    url = reverse("surveys:entry", kwargs={"pk": form.pk})
+    roster = {"count__member": "1", "r0__member__member_name": "حسن علي"}
+    response = enumerator.post(url, {**roster, "q__head": "عمر", "action": "submit"})
+    assert response.context["form"].errors["q__head"]
+    assert not Submission.objects.exists()
