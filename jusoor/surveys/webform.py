@@ -19,13 +19,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jusoor.core.forms import BaseForm
-from jusoor.surveys.xlsform import META_TYPES, choices_from_answers, label_of
+from jusoor.surveys.xlsform import (
+    CHOICE_TYPES,
+    META_TYPES,
+    choices_from_answers,
+    choices_in_a_file,
+    label_of,
+)
 from jusoor.surveys.xpath import Evaluator, XPathError, as_bool, as_text
 
 SELECT_ONE = "select one"
 SELECT_MULTIPLE = "select all that apply"
 RANK = "rank"
-WITH_CHOICES = (SELECT_ONE, SELECT_MULTIPLE, RANK)
 FIELD_TYPES = {
     "text",
     "integer",
@@ -93,12 +98,7 @@ class Entry:
         return (
             question["type"] in FIELD_TYPES
             and self.scope(question) is not None
-            # Choices from a file: none to offer here.
-            and not (
-                question["type"] in WITH_CHOICES
-                and not question["choices"]
-                and not choices_from_answers(question)
-            )
+            and not choices_in_a_file(question)
         )
 
     def left_to_collect(self) -> list[dict[str, Any]]:
@@ -264,7 +264,7 @@ class Entry:
                 if question.get("required"):
                     errors[name] = _("This question needs an answer.")
                 continue
-            if question["type"] in WITH_CHOICES:
+            if question["type"] in CHOICE_TYPES:
                 allowed = {n for n, _label in self.choices(question, answers, inner)}
                 # One answer of a select_one may hold spaces (a name given earlier).
                 given = [str(value)] if question["type"] == SELECT_ONE else str(value).split()

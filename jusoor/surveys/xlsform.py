@@ -52,6 +52,8 @@ META_TYPES = {
     "background-audio",
 }
 TRUE = {"yes", "true", "true()", "1", "y"}
+# Question types answered from a list of choices.
+CHOICE_TYPES = {"select one", "select all that apply", "rank"}
 
 
 class XLSFormError(Exception):
@@ -258,12 +260,7 @@ def unsupported_features(questions: list[dict[str, Any]]) -> list[dict[str, Any]
                 {"row": q["row"], "name": q["path"], "type": q["type"], "reason": "type"}
             )
             continue
-        if (
-            q["type"] in {"select one", "select all that apply", "rank"}
-            and not q["choices"]
-            and not choices_from_answers(q)
-        ):
-            # Choices from a file (``select_one_from_file``): the web form has none to show.
+        if choices_in_a_file(q):
             kind = f"{q['type']} {q['list_name']}".strip()
             problems.append({"row": q["row"], "name": q["path"], "type": kind, "reason": "type"})
             continue
@@ -293,6 +290,16 @@ def choices_from_answers(question: dict[str, Any]) -> str:
     """For ``select_one ${name}`` (choices from earlier answers), the name; else ""."""
     found = _EARLIER_ANSWERS.fullmatch((question.get("list_name") or "").strip())
     return found.group(1) if found else ""
+
+
+def choices_in_a_file(question: dict[str, Any]) -> bool:
+    """A select whose choices are in a file (``select_one_from_file``), not in the form nor
+    earlier answers: the web form has none to offer."""
+    return (
+        question["type"] in CHOICE_TYPES
+        and not question["choices"]
+        and not choices_from_answers(question)
+    )
 
 
 def is_answer(question: dict[str, Any]) -> bool:
