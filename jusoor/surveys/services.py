@@ -286,15 +286,35 @@ def _save_attachments(
         name = (upload.name or "").rsplit("/", 1)[-1][:255]
         if not name or name in have:
             continue
-        attachment = Attachment(
-            submission=submission,
-            name=name,
-            content_type=(upload.content_type or "")[:100],
-            size=upload.size or 0,
-        )
-        attachment.file.save(name, upload, save=False)
-        attachment.save()
+        _write_attachment(submission, name, upload).save()
         have.add(name)
+
+
+def _write_attachment(
+    submission: Submission,
+    name: str,
+    upload: UploadedFile,
+    written: list[tuple[Any, str]] | None = None,
+) -> Attachment:
+    """Write the file into the storage and return its row, not yet saved. ``written`` gets
+    (storage, path) before the file is written, so that a caller whose transaction fails can
+    delete it, a half-written one included."""
+    attachment = Attachment(
+        submission=submission,
+        name=name[:255],
+        content_type=(upload.content_type or "")[:100],
+        size=upload.size or 0,
+    )
+    field, storage = attachment.file.field, attachment.file.storage
+    path = storage.get_available_name(
+        field.generate_filename(attachment, name), max_length=field.max_length
+    )
+    if written is not None:
+        written.append((storage, path))
+    attachment.file = storage.save(path, upload, max_length=field.max_length)
+    if written is not None:
+        written[-1] = (storage, attachment.file.name)
+    return attachment
 
 
 def set_status(
@@ -501,7 +521,7 @@ def _edits_in(form: Form, ids: list[str], earlier: dict[str, tuple[str, ...]]) -
         here = next((e for e in versions if e in stored), None)
         if here is None:
             here = next((through_first[e] for e in versions if e in through_first), None)
-        if here is not None and here != instance_id:
+        if here is not None:
             found[instance_id] = here
     return found
 
@@ -657,7 +677,6 @@ def commit_import(
     chunk: list[kobo_import.Record] = []
     counts = {"done": 0, "added": 0, "edits": 0, "skipped": 0}
     file_paths = odk_central.file_questions(version.questions)
-    attachment_field = Attachment._meta.get_field("file")
     written: list[tuple[Any, str]] = []  # (storage, name) of each attachment file written
 
     def imported(record: kobo_import.Record) -> Submission:
@@ -694,24 +713,7 @@ def commit_import(
             if name not in media:
                 continue
             with media.open(name) as upload:
-                attachment = Attachment(
-                    submission=submission,
-                    name=name[:255],
-                    content_type=(upload.content_type or "")[:100],
-                    size=upload.size or 0,
-                )
-                storage = attachment.file.storage
-                path = storage.get_available_name(
-                    attachment_field.generate_filename(attachment, name),
-                    max_length=attachment_field.max_length,
-                )
-                # Noted before writing, so that a half-written file goes too. No one else
-                # writes under this instanceID while this transaction holds its row.
-                written.append((storage, path))
-                saved = storage.save(path, upload, max_length=attachment_field.max_length)
-            written[-1] = (storage, saved)
-            attachment.file = saved
-            found.append(attachment)
+                found.append(_write_attachment(submission, name, upload, written))
         return found
 
     def write_chunk() -> None:
