@@ -30,14 +30,12 @@ from collections.abc import Callable, Iterable, Iterator, Sized
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jusoor.engines.arabic import to_western_digits
-from jusoor.surveys.exports import META_COLUMNS
+from jusoor.surveys.exports import META_COLUMNS, channel_labels
 from jusoor.surveys.models import (
-    Channel,
     FormVersion,
     SubmissionStatus,
 )
@@ -54,6 +52,8 @@ VALIDATION_STATUS = {
     "validation_status_not_approved": SubmissionStatus.REJECTED,
     "validation_status_on_hold": SubmissionStatus.ON_HOLD,
 }
+# A 0/1 cell that says yes: a choice's own column, our exports' _synthetic.
+TICKED = {"1", "true", "yes"}
 NAMESPACE = uuid.UUID("5b0c1e52-3a8f-4b53-9d7e-6a5f0e1c2d3b")
 
 
@@ -781,7 +781,7 @@ def _convert(
             meta[lowered] = raw
             continue
         if choice is not None:
-            if question["path"] not in plan.whole and raw.strip().lower() in {"1", "true", "yes"}:
+            if question["path"] not in plan.whole and raw.strip().casefold() in TICKED:
                 ticks.setdefault(question["path"], []).append(choice)
             continue
         if not raw:
@@ -927,12 +927,11 @@ def iter_records(version: FormVersion, sheets: list[Sheet], result: Analysis) ->
 
 def _channels() -> dict[str, str]:
     """``_channel`` as our exports write it (the stored value, or its label in either
-    language, see ``exports.channel_labels``) -> the channel."""
+    language) -> the channel."""
     found = {}
     for language in ("ar", "en"):
-        with translation.override(language):
-            found.update({_key(str(c.label)): c.value for c in Channel})
-    return found | {c.value: c.value for c in Channel}
+        found.update({_key(label): value for value, label in channel_labels(language).items()})
+    return found | {value: value for value in channel_labels("en")}
 
 
 def _main_records(
@@ -994,5 +993,5 @@ def _main_records(
                 meta.get("_validation_status", ""), SubmissionStatus.RECEIVED
             ),
             channel=channels.get(_key(meta.get("_channel", ""))),
-            synthetic=meta.get("_synthetic", "").strip().casefold() in {"1", "true", "yes"},
+            synthetic=meta.get("_synthetic", "").strip().casefold() in TICKED,
         )
