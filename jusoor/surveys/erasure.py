@@ -121,13 +121,10 @@ def _import_files(organisation: Any, cutoff: dt.datetime, dry_run: bool) -> int:
     batches = KoboImport.objects.filter(
         form__project__owner=organisation, created_at__lt=cutoff, size__gt=0
     )
-    count = batches.count()
-    if not dry_run:
-        KoboImport.objects.filter(pk__in=list(batches.values_list("pk", flat=True))).update(
-            preview={}
-        )
-        import_files.discard(batches)
-    return count
+    if dry_run:
+        return batches.count()
+    batches.update(preview={})
+    return import_files.discard(batches)
 
 
 def _drafts(organisation: Any, cutoff: dt.datetime, dry_run: bool) -> int:

@@ -253,7 +253,7 @@ def _media_members(members: list[zipfile.ZipInfo]) -> dict[str, zipfile.ZipInfo]
 
 def max_media_bytes() -> int:
     """What one attachment may weigh: what a phone may send with a submission."""
-    return int(getattr(settings, "JUSOOR_SUBMISSION_MAX_BYTES", 10 * 1024 * 1024))
+    return settings.JUSOOR_SUBMISSION_MAX_BYTES
 
 
 def _refuse_large_media(members: list[zipfile.ZipInfo], filename: str) -> None:

@@ -36,7 +36,7 @@ from jusoor.surveys import openrosa, services
 from jusoor.surveys.access import collectable_forms, token_forms, token_grant
 from jusoor.surveys.models import AppToken, Form
 
-MAX_SUBMISSION_BYTES = getattr(settings, "JUSOOR_SUBMISSION_MAX_BYTES", 10 * 1024 * 1024)
+MAX_SUBMISSION_BYTES = settings.JUSOOR_SUBMISSION_MAX_BYTES
 
 
 def _headers(response: HttpResponse) -> HttpResponse:
@@ -173,7 +173,7 @@ def form_list(request: HttpRequest, pk: int, token: str | None = None) -> HttpRe
         return denied.response
     wanted = request.GET.get("formID")
     entries = []
-    for form in forms.values():
+    for form in forms.values():  # by title (Form.Meta.ordering), as the phone lists them
         if wanted and form.form_id != wanted:
             continue
         version = form.current_version
@@ -197,7 +197,6 @@ def form_list(request: HttpRequest, pk: int, token: str | None = None) -> HttpRe
                 "downloadUrl": request.build_absolute_uri(url),
             }
         )
-    entries.sort(key=lambda entry: (entry["name"], entry["formID"]))  # as the phone lists them
     return _xml(openrosa.form_list_xml(entries))
 
 
